@@ -1,0 +1,64 @@
+/* cli — what the command modules of the govinspect tool share.
+ *
+ * main.c strips the global options (they may stand before or after the
+ * command), then calls the command's function with the remaining words,
+ * argv[0] being the command's own name ("sites import"). Commands return an
+ * exit status: 0 success, 3 done with rejected input or unchecked targets,
+ * 2 usage error, 1 any other failure. They print results on stdout and
+ * problems on stderr, one line each, naming the file and line or the URL.
+ */
+#ifndef GI_CLI_CLI_H
+#define GI_CLI_CLI_H
+
+#include <stdbool.h>
+
+#include "core/err.h"
+#include "judge/rules.h"
+#include "store/store.h"
+
+enum { EXIT_OK = 0, EXIT_FAILURE_ = 1, EXIT_USAGE = 2, EXIT_PARTIAL = 3 };
+
+typedef struct cli_globals {
+    const char *db;     /* --db, else $GOVINSPECT_DB, else ./govinspect.db */
+    const char *rules;  /* --rules FILE or NULL for the built-in set */
+    bool no_progress;
+} cli_globals;
+
+typedef struct cli_command {
+    const char *name;       /* "sites import" */
+    int (*run)(const cli_globals *g, int argc, char **argv);
+    const char *args;       /* "FILE.csv" */
+    const char *summary_en;
+    const char *summary_zh;
+} cli_command;
+
+/* Opens the database named by the globals, printing the error on failure. */
+store *cli_open_store(const cli_globals *g);
+/* Loads the rule set in force (built-in, or --rules merged on it). */
+rules *cli_load_rules(const cli_globals *g);
+/* Prints "govinspect: error: MSG" and returns the exit status for e. */
+int cli_fail(const err *e);
+/* Prints a usage error naming the command and returns EXIT_USAGE. */
+int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints the command's help (usage line, summary, options text). */
+void cli_print_help(const char *command, const char *options_en, const char *options_zh);
+/* The folder with the bundled data (rule sets, demo): $GOVINSPECT_DATA, the
+ * source tree for a binary in the build tree, else the installed folder. */
+const char *cli_data_dir(void);
+/* Output formats shared by listing commands. */
+typedef enum { FMT_TABLE, FMT_JSON, FMT_CSV } cli_format;
+bool cli_parse_format(const char *s, cli_format *out);
+/* True when argv holds -h or --help. */
+bool cli_wants_help(int argc, char **argv);
+
+/* Commands (one file each). */
+int cmd_sites_import(const cli_globals *g, int argc, char **argv);
+int cmd_sites_list(const cli_globals *g, int argc, char **argv);
+int cmd_media_import(const cli_globals *g, int argc, char **argv);
+int cmd_media_list(const cli_globals *g, int argc, char **argv);
+int cmd_rules_show(const cli_globals *g, int argc, char **argv);
+int cmd_demo(const cli_globals *g, int argc, char **argv);
+
+extern const cli_command cli_commands[];
+
+#endif

@@ -1,0 +1,168 @@
+/* govinspect — the command-line front end.
+ *
+ * A thin caller of the library: it parses the global options wherever they
+ * stand, finds the command (one or two words), and hands it the rest.
+ */
+#include "cli/cli.h"
+
+#include "core/lang.h"
+#include "core/log.h"
+#include "core/progress.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const cli_command cli_commands[] = {
+    {"sites import", cmd_sites_import, "FILE.csv",
+     "Add or update websites in the registry from a CSV file.",
+     "从 CSV 文件添加或更新网站登记。"},
+    {"sites list", cmd_sites_list, "[--org ORG] [--format table|json|csv]",
+     "List the registered websites in registry order.", "按登记顺序列出网站。"},
+    {"media import", cmd_media_import, "FILE.csv",
+     "Add or update new-media accounts in the registry from a CSV file.",
+     "从 CSV 文件添加或更新政务新媒体登记。"},
+    {"media list", cmd_media_list, "[--org ORG] [--format table|json|csv]",
+     "List the registered new-media accounts in registry order.", "按登记顺序列出政务新媒体。"},
+    {"rules show", cmd_rules_show, "",
+     "Print the rule set in force (the built-in national set, or --rules FILE merged on it).",
+     "打印当前生效的指标规则集（内置国家规则集，或以 --rules 文件覆盖后的结果）。"},
+    {"demo", cmd_demo, "",
+     "Import the bundled demo registry and list it.", "导入内置演示登记表并列出。"},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static void main_help(void) {
+    printf("%s", L(
+        "govinspect — inspect government websites and new-media accounts against the national\n"
+        "indicators, record findings with evidence, judge them by a rule set, and write the 通报.\n\n"
+        "Usage: govinspect [--db URI] [--rules FILE] [-v|-q] [--no-progress] COMMAND ...\n\n"
+        "Global options (may also follow the command):\n"
+        "  --db URI         database: PATH, sqlite:PATH or postgresql://... \n"
+        "                   (default: $GOVINSPECT_DB, else ./govinspect.db)\n"
+        "  --rules FILE     rule-set file merged on the built-in national set\n"
+        "  -v, --verbose    more detail on stderr\n"
+        "  -q, --quiet      errors only\n"
+        "  --no-progress    no progress line even on a terminal\n"
+        "  -h, --help       this help; 'govinspect COMMAND --help' for a command\n"
+        "  --version        print the version\n\n"
+        "Commands:\n",
+        "govinspect —— 按国家检查指标检查政府网站和政务新媒体，记录问题及证据，按规则集评判，并生成通报。\n\n"
+        "用法：govinspect [--db URI] [--rules FILE] [-v|-q] [--no-progress] 命令 ...\n\n"
+        "全局选项（也可放在命令之后）：\n"
+        "  --db URI         数据库：PATH、sqlite:PATH 或 postgresql://...\n"
+        "                   （默认：$GOVINSPECT_DB，否则 ./govinspect.db）\n"
+        "  --rules FILE     覆盖内置国家规则集的规则文件\n"
+        "  -v, --verbose    输出更多信息\n"
+        "  -q, --quiet      只输出错误\n"
+        "  --no-progress    不显示进度行\n"
+        "  -h, --help       本帮助；“govinspect 命令 --help”查看命令帮助\n"
+        "  --version        打印版本\n\n"
+        "命令：\n"));
+    for (const cli_command *c = cli_commands; c->name; c++)
+        printf("  %-14s %s\n", c->name, L(c->summary_en, c->summary_zh));
+    printf("%s", L("\nExit status: 0 success; 3 done with rejected rows or unchecked targets;\n"
+                   "2 usage error; 1 any other failure.\n",
+                   "\n退出码：0 成功；3 完成但有被拒绝的行或未能检查的对象；2 用法错误；1 其他失败。\n"));
+}
+
+/* Takes the value of a global option given as "--opt VALUE" or
+ * "--opt=VALUE"; returns the number of words consumed, 0 if not this option,
+ * -1 if the value is missing. */
+static int main_take_value(int argc, char **argv, int i, const char *opt, const char **out) {
+    size_t n = strlen(opt);
+    if (strncmp(argv[i], opt, n) != 0) return 0;
+    if (argv[i][n] == '=') {
+        *out = argv[i] + n + 1;
+        return 1;
+    }
+    if (argv[i][n] != '\0') return 0;
+    if (i + 1 >= argc) return -1;
+    *out = argv[i + 1];
+    return 2;
+}
+
+int main(int argc, char **argv) {
+    cli_globals g = {0};
+    log_verbosity verbosity = LOG_NORMAL;
+    bool want_help = false, want_version = false;
+    /* Strip the global options, keeping the remaining words in order. */
+    char **rest = calloc((size_t)argc + 1, sizeof *rest);
+    if (!rest) return EXIT_FAILURE_;
+    int nrest = 0;
+    bool after_dashdash = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int used = 0;
+        if (!after_dashdash) {
+            if (strcmp(a, "--") == 0) after_dashdash = true;
+            else if ((used = main_take_value(argc, argv, i, "--db", &g.db)) ||
+                     (used = main_take_value(argc, argv, i, "--rules", &g.rules))) {
+                if (used < 0) {
+                    free(rest);
+                    return cli_usage_error("", L("option %s needs a value", "选项 %s 需要一个值"), a);
+                }
+                i += used - 1;
+                continue;
+            } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+                verbosity = LOG_VERBOSE;
+                continue;
+            } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+                verbosity = LOG_QUIET;
+                continue;
+            } else if (strcmp(a, "--no-progress") == 0) {
+                g.no_progress = true;
+                continue;
+            } else if (strcmp(a, "--version") == 0) {
+                want_version = true;
+                continue;
+            } else if (nrest == 0 && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
+                want_help = true;
+                continue;
+            }
+        }
+        rest[nrest++] = argv[i];
+    }
+    log_set_verbosity(verbosity);
+    progress_enable(!g.no_progress);
+    if (!g.db) g.db = getenv("GOVINSPECT_DB");
+    if (!g.db || !*g.db) g.db = "govinspect.db";
+
+    /* "help sites import" is "sites import --help". */
+    if (nrest >= 2 && strcmp(rest[0], "help") == 0) {
+        memmove(rest, rest + 1, (size_t)(nrest - 1) * sizeof *rest);
+        rest[nrest - 1] = "--help";
+    }
+    int status;
+    if (want_version) {
+        printf("govinspect %s\n", GI_VERSION);
+        status = EXIT_OK;
+    } else if (want_help || nrest == 0 || (strcmp(rest[0], "help") == 0 && nrest == 1)) {
+        main_help();
+        status = (nrest == 0 && !want_help) ? EXIT_USAGE : EXIT_OK;
+    } else {
+        const cli_command *found = NULL;
+        int words = 0;
+        for (const cli_command *c = cli_commands; c->name && !found; c++) {
+            const char *space = strchr(c->name, ' ');
+            if (!space) {
+                if (strcmp(rest[0], c->name) == 0) found = c, words = 1;
+            } else if (nrest >= 2 && strncmp(rest[0], c->name, (size_t)(space - c->name)) == 0 &&
+                       rest[0][space - c->name] == '\0' && strcmp(rest[1], space + 1) == 0) {
+                found = c, words = 2;
+            }
+        }
+        if (!found) {
+            status = cli_usage_error(rest[0], L("unknown command", "未知命令"));
+        } else {
+            curl_global_init(CURL_GLOBAL_DEFAULT);
+            /* The command sees itself as argv[0]. */
+            rest[words - 1] = (char *)found->name;
+            status = found->run(&g, nrest - (words - 1), rest + (words - 1));
+            curl_global_cleanup();
+        }
+    }
+    free(rest);
+    return status;
+}
