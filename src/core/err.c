@@ -16,13 +16,18 @@ bool err_set(err *e, err_class cls, const char *fmt, ...) {
 
 void err_prefix(err *e, const char *fmt, ...) {
     if (!e) return;
-    char prefix[512], old[sizeof e->msg];
+    char out[sizeof e->msg];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    int n = vsnprintf(out, sizeof out, fmt, ap);
     va_end(ap);
-    memcpy(old, e->msg, sizeof old);
-    snprintf(e->msg, sizeof e->msg, "%s: %s", prefix, old);
+    size_t used = n < 0 ? 0 : (size_t)n < sizeof out ? (size_t)n : sizeof out - 1;
+    /* Copied by hand: the message may be cut, and that is fine. */
+    const char *parts[] = {": ", e->msg};
+    for (size_t i = 0; i < 2; i++)
+        for (const char *p = parts[i]; *p && used + 1 < sizeof out; p++) out[used++] = *p;
+    out[used] = '\0';
+    memcpy(e->msg, out, sizeof out);
 }
 
 void err_clear(err *e) {
