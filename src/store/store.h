@@ -14,18 +14,25 @@
  *
  * Ownership: records returned by the store (site_rec, media_rec, round_rec,
  * finding_rec ...) own their strings; free them with the matching *_free().
- * Records passed in are only read. Iteration (store_*_each) calls back with
- * a record that is valid during the callback only; returning false from the
- * callback stops the iteration early without an error.
+ * Records passed in are only read; their NULL strings count as "". Iteration
+ * (store_*_each) calls back with a record that is valid during the callback
+ * only; returning false from the callback stops the iteration early without
+ * an error. A callback may call the store, writes included (the SQLite back
+ * end reads in pages and holds no statement open across a callback).
  *
  * Time values are ISO 8601 strings with their UTC offset
  * ("2020-08-10T09:30:00+08:00"); the store never reads the wall clock except
- * for created/updated stamps of registry rows.
+ * for created/updated stamps of registry rows and a round's created_at when
+ * the caller gives none.
+ *
+ * A handle is used by one thread at a time; processes share a database by
+ * opening their own handles.
  */
 #ifndef GI_STORE_STORE_H
 #define GI_STORE_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -107,7 +114,8 @@ typedef struct round_rec {
 } round_rec;
 
 /* Creates the round, or returns the existing one unchanged (as-of, label and
- * rules are fixed at creation). *created tells which. */
+ * rules are fixed at creation). *created tells which. `out` and `created`
+ * may be NULL; r->created_at "" or NULL means now. */
 bool store_round_ensure(store *s, const round_rec *r, round_rec *out, bool *created, err *e);
 bool store_round_get(store *s, const char *name, round_rec *out, err *e);
 void round_rec_free(round_rec *r);
@@ -124,10 +132,12 @@ typedef struct probe_rec {
 } probe_rec;
 
 /* A probe is identified by (site, time): inserting the same twice stores it
- * once (*inserted false the second time). */
+ * once (*inserted false the second time), also when the same instant is
+ * written with another offset. A time without its UTC offset is refused
+ * (ERR_INPUT), as is a probe of a site not in the registry. */
 bool store_probe_add(store *s, const probe_rec *p, bool *inserted, err *e);
 /* Probes of one site with from <= time < to (ISO strings compared as
- * instants), oldest first. */
+ * instants; NULL from or to: unbounded), oldest first. */
 typedef bool (*store_probe_cb)(const probe_rec *p, void *ud);
 bool store_probes_each(store *s, const char *site_code, const char *from, const char *to,
                        store_probe_cb cb, void *ud, err *e);
@@ -154,13 +164,17 @@ typedef struct finding_rec {
 } finding_rec;
 
 /* Records a finding by its identity (round, target, kind, subject). A new
- * one gets `status` as given (the rule set's review default); one seen before
- * keeps a reviewer's decision but takes the new evidence, indicator, url and
- * summary, and a 'gone' one comes back with its previous decision. */
+ * one gets `status` as given (the rule set's review default: pending,
+ * confirmed or dismissed) and the review fields as given (a finding a person
+ * establishes arrives reviewed); one seen before keeps a reviewer's decision
+ * but takes the new evidence, indicator, url and summary, and a 'gone' one
+ * comes back with its previous decision. A finding nobody has reviewed
+ * (reviewed_by "") has no decision to keep and takes the given status.
+ * `evidence` must be a JSON object; NULL or "" stores {}. */
 bool store_finding_record(store *s, const finding_rec *f, int64_t *id, err *e);
-/* Marks 'gone' every finding of the round and target whose kind starts with
- * kind_prefix (NULL: all) and whose id is not in keep[0..nkeep). Used after
- * a re-run of a target. */
+/* Marks 'gone' every finding of the round and target (NULL: every target)
+ * whose kind starts with kind_prefix (NULL: all) and whose id is not in
+ * keep[0..nkeep). Used after a re-run of a target. */
 bool store_findings_mark_gone(store *s, int64_t round_id, const char *target,
                               const char *kind_prefix, const int64_t *keep, size_t nkeep,
                               err *e);
@@ -168,7 +182,9 @@ bool store_findings_mark_gone(store *s, int64_t round_id, const char *target,
 typedef bool (*store_finding_cb)(const finding_rec *f, void *ud);
 bool store_findings_each(store *s, int64_t round_id, const char *target,
                          store_finding_cb cb, void *ud, err *e);
-/* Sets status to "confirmed" or "dismissed" with who, why and when. */
+/* Sets status to "confirmed" or "dismissed" with who (required), why and
+ * when. A 'gone' finding stays gone and gets the decision when it comes
+ * back. An unknown id is ERR_USAGE. */
 bool store_finding_review(store *s, int64_t finding_id, const char *status, const char *by,
                           const char *note, const char *at, err *e);
 void finding_rec_free(finding_rec *f);
