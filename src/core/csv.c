@@ -237,8 +237,10 @@ static void format_size(char *out, size_t outsz, size_t n) {
         snprintf(out, outsz, "%zu %s", n, L("bytes", "字节"));
 }
 
-static csv_status unbalanced_quote(csv_reader *r, long quote_line, err *e) {
+static csv_status unbalanced_quote(csv_reader *r, long quote_line, csv_row *row, err *e) {
     r->done = true;
+    row->nfields = 0;
+    row->line = row->end_line = quote_line;
     r->pos = r->len;
     err_set(e, ERR_INPUT,
             L("line %ld: unbalanced quote: the quoted field opened here never closes",
@@ -263,7 +265,7 @@ static csv_status reject_record(csv_reader *r, size_t pos, bool in_quotes, bool 
     r->pos = pos;
     long end_line = r->line;
     if (!skip_record(r, in_quotes, at_field_start, &quote_line, &end_line))
-        return unbalanced_quote(r, quote_line, e);
+        return unbalanced_quote(r, quote_line, row, e);
     row->nfields = 0;
     row->line = record_line;
     row->end_line = end_line;
@@ -334,7 +336,7 @@ csv_status csv_next(csv_reader *r, csv_row *row, err *e) {
                 while (q < bound && !(stop[(unsigned char)data[q]] & STOP_QUOTED)) q++;
                 if (!arena_append(r, data + pos, q - pos)) return out_of_memory(r, e);
                 pos = q;
-                if (pos >= len) return unbalanced_quote(r, quote_line, e);
+                if (pos >= len) return unbalanced_quote(r, quote_line, row, e);
                 if (pos - start > r->max_record)
                     return reject_record(r, pos, true, false, quote_line, record_line,
                                          BAD_TOO_LONG, 0, row, e);

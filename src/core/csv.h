@@ -56,7 +56,8 @@ typedef struct csv_reader csv_reader;
 /* `data` must outlive the reader. `opt` may be NULL. Returns NULL only when
  * out of memory. */
 csv_reader *csv_open(const char *data, size_t len, const csv_options *opt);
-/* On CSV_BAD_ROW and CSV_FATAL, e holds "line N: reason" (localised). A
+/* On CSV_BAD_ROW and CSV_FATAL, e holds "line N: reason" (localised) and
+ * row->line is N (for CSV_FATAL, the line where the quote opened). A
  * blank line (no bytes at all) is skipped, not returned. */
 csv_status csv_next(csv_reader *r, csv_row *row, err *e);
 char csv_delimiter(const csv_reader *r);

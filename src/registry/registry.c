@@ -178,6 +178,20 @@ static char *reg_trim(char *s) {
     return s;
 }
 
+/* Line breaks and tabs inside a cell (Alt+Enter in Excel) become one space:
+ * names and units are printed on one line in reports. */
+static void reg_fold_breaks(char *s) {
+    char *w = s;
+    for (const char *r = s; *r; r++) {
+        if (*r == '\r' || *r == '\n' || *r == '\t') {
+            if (w > s && w[-1] != ' ') *w++ = ' ';
+            continue;
+        }
+        *w++ = *r;
+    }
+    *w = '\0';
+}
+
 static bool reg_has_control(const char *s) {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
         if (*p < ' ' || *p == 0x7f) return true;
@@ -321,6 +335,7 @@ static bool reg_collect_row(reg_ctx *c, const csv_row *r) {
                     c->cols[col].key, REG_MAX_CELL_BYTES);
             row->rejected = true;
         }
+        reg_fold_breaks(r->fields[i]);
         row->cell[col] = strdup(reg_trim(r->fields[i]));
         if (!row->cell[col]) return false;
     }
@@ -591,6 +606,15 @@ static bool reg_store_row(reg_ctx *c, store *s, reg_row *row, err *e) {
     return ok;
 }
 
+/* The reason of a reader's "line N: reason" message; the line is said by
+ * reg_say in the FILE:LINE form of every other message. */
+static const char *reg_reason(const char *msg) {
+    const char *p = strstr(msg, ": ");
+    if (p) return p + 2;
+    p = strstr(msg, "：");
+    return p ? p + strlen("：") : msg;
+}
+
 static bool reg_read_rows(reg_ctx *c, const textenc_result *text, err *e) {
     csv_options opt = {.delimiter = 0, .max_record_bytes = 0, .max_fields = 0};
     csv_reader *r = csv_open(text->text, text->len, &opt);
@@ -607,7 +631,7 @@ static bool reg_read_rows(reg_ctx *c, const textenc_result *text, err *e) {
                 break;
             }
             c->st->stopped = true;
-            reg_say(c, true, 0, "%s %s", rerr.msg,
+            reg_say(c, true, row.line, "%s %s", reg_reason(rerr.msg),
                     L("(reading stopped; the rows before it are kept)",
                       "（读取在此停止，之前的行已保留）"));
             break;
@@ -619,7 +643,7 @@ static bool reg_read_rows(reg_ctx *c, const textenc_result *text, err *e) {
                 break;
             }
             c->st->rows++;
-            reg_say(c, true, 0, "%s", rerr.msg);
+            reg_say(c, true, row.line, "%s", reg_reason(rerr.msg));
             continue;
         }
         if (!have_header) {
