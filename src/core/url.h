@@ -1,0 +1,66 @@
+/* url — parsing, resolving and normalising URLs, and site scope.
+ *
+ * The crawler meets every URL many times (a footer link on 20,000 pages), so
+ * normalisation is a pure string function with no allocation beyond its
+ * result, and two URLs are the same page exactly when their normal forms are
+ * equal. The normal form of an http(s) URL:
+ *   - scheme and host lower-cased; default port (:80 for http, :443 for
+ *     https) dropped; an empty path becomes "/";
+ *   - dot segments removed (RFC 3986 5.2.4); the fragment dropped;
+ *   - percent-escapes of unreserved characters decoded, other escapes
+ *     upper-cased; bytes that must be escaped (spaces, non-ASCII) escaped as
+ *     UTF-8, so a link written with raw Chinese and one escaped match;
+ *   - the query kept as written (order matters to many CMSs).
+ * Only http and https URLs are normalised; other schemes (mailto:,
+ * javascript:, tel:, data:) are reported as such so that link checks can
+ * skip them without calling them broken.
+ *
+ * Scope (interface: sites.csv): a URL is in a site's scope when its host
+ * equals the registered URL's host and its path is under the registered
+ * path, or it falls under one of the site's `hosts` (a bare host: any path
+ * on it; a URL prefix: paths under it). http and https count as the same.
+ */
+#ifndef GI_CORE_URL_H
+#define GI_CORE_URL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/err.h"
+
+typedef enum {
+    URL_HTTP,      /* http or https: normalised */
+    URL_OTHER,     /* mailto:, tel:, javascript:, data:, ftp: ... not checked */
+    URL_INVALID,   /* cannot be parsed or resolved */
+} url_kind;
+
+/* Resolves `ref` (as written in an href, trimmed of surrounding white space)
+ * against `base` (an absolute normalised URL) and normalises the result.
+ * Returns the kind; for URL_HTTP *out is the normal form (caller frees);
+ * for URL_OTHER *out is the reference as written (caller frees); for
+ * URL_INVALID *out is NULL. */
+url_kind url_resolve(const char *base, const char *ref, char **out);
+
+/* Normalises an absolute URL; NULL when it is not a valid http(s) URL. */
+char *url_normalize(const char *absolute);
+
+/* The parts of a normalised URL, pointing into it (not NUL-terminated). */
+typedef struct url_parts {
+    const char *scheme; size_t scheme_len;
+    const char *host; size_t host_len;   /* without port */
+    int port;                            /* explicit port, or the default */
+    const char *path; size_t path_len;   /* from '/' up to '?' */
+    const char *query; size_t query_len; /* after '?', may be empty */
+} url_parts;
+bool url_split(const char *normalized, url_parts *out);
+
+/* A site's scope, built once per site from its registered URL and hosts. */
+typedef struct url_scope url_scope;
+url_scope *url_scope_new(const char *home_url, const char *hosts, err *e);
+bool url_in_scope(const url_scope *s, const char *normalized);
+void url_scope_free(url_scope *s);
+
+/* True when the host ends in .gov.cn or .政务 (or its punycode form). */
+bool url_host_is_government(const char *host, size_t host_len);
+
+#endif
