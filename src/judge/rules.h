@@ -8,17 +8,27 @@
  *
  * The built-in set is also the schema: a key the built-in set lacks is an
  * error, and a value must have the built-in value's shape (number, string,
- * list, threshold). A threshold is a mapping {op: ">=", value: 5} with op one
- * of < <= > >= ==. A few keys carry extra constraints (review: pending |
- * confirmed; *_days, *_months: whole numbers >= 1; points and caps >= 0).
+ * list of strings, threshold, mapping). A threshold is a mapping
+ * {op: ">=", value: 5} with op one of < <= > >= ==; it is the condition that
+ * raises the problem ("measured op value"). One exception to fixed keys: a
+ * column category's period is period_days, period_months or `period: never`,
+ * and writing one replaces the other. A few keys carry extra constraints
+ * (review: pending | confirmed; type, target, key: their closed sets;
+ * *_days, *_months, per, *_denominator: whole numbers >= 1; every number
+ * >= 0), and after the merge cross references are checked (a kind's
+ * indicator exists, report orders name veto codes, cap groups name
+ * deductions, match_order names categories).
  * Errors name the file, line and the dotted path of the field at fault:
  *   "prov.yaml:12: indicators.media.stale.window_days: expected a whole
  *    number >= 1, got 'ten'"
+ * YAML syntax errors give file:line:column and libyaml's words. Anchors and
+ * aliases, nesting deeper than 32, several documents and files over 4 MiB
+ * are refused before anything is built.
  *
  * Look-ups take a '/'-separated path ("indicators/site.unreachable/
  * window_days"), because indicator codes contain dots. Looking up a path the
  * built-in set does not have is a programming error: the getters return a
- * zero value and log it, they never abort.
+ * zero value ("" for strings) and log it, they never abort.
  */
 #ifndef GI_JUDGE_RULES_H
 #define GI_JUDGE_RULES_H
@@ -68,12 +78,15 @@ bool rules_threshold_test(rules_threshold t, double x);
 const char *rules_op_name(rules_op op); /* ">=" ... */
 
 /* Per finding kind: the indicator it counts under, its review default and
- * report phrase ("kinds/<kind>/..."). NULL when the kind is unknown. */
+ * report phrase ("kinds/<kind>/..."); false when the kind is unknown. Some
+ * kinds also have "veto" (the veto they escalate to, e.g. column.stale ->
+ * site.column_stale) or "home_indicator" (link.broken): read those with
+ * rules_has/rules_string. */
 typedef struct rules_kind {
     const char *kind;
     const char *indicator;
     const char *review;   /* "pending" | "confirmed" */
-    const char *phrase;   /* "" for informational kinds */
+    const char *phrase;   /* the appendix phrase; "" for deductions and information */
 } rules_kind;
 bool rules_kind_get(const rules *r, const char *kind, rules_kind *out);
 
