@@ -45,6 +45,11 @@ GOVINSPECT_DB="$TMP/env.db" run "$GI" sites list
 expect_rc 0 "GOVINSPECT_DB"
 [ -f "$TMP/env.db" ] || fail "GOVINSPECT_DB not used"
 
+# sqlite:PATH is the same as PATH.
+run "$GI" --db "sqlite:$TMP/b.db" sites list
+expect_rc 0 "sqlite: prefix"
+[ -f "$TMP/b.db" ] || fail "sqlite:PATH did not create the database"
+
 # A file that is not a database.
 echo "not a database at all, just text that is long enough to fill a header page" > "$TMP/junk.db"
 run "$GI" --db "$TMP/junk.db" sites list
