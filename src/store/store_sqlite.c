@@ -382,18 +382,18 @@ static const char *const review_statuses[] = {"confirmed", "dismissed", NULL};
 
 /* ---- transactions ----------------------------------------------------- */
 
+/* SQLite rolls the whole transaction back on some errors (disk full, I/O);
+ * writing on in autocommit mode would escape the rollback. */
+static bool tx_lost(sq_store *q, err *e) {
+    return err_set(e, ERR_STORE, "%s: %s", q->path,
+                   L("the transaction was rolled back after an earlier error",
+                     "事务已因先前的错误回滚"));
+}
+
 /* Opens the operation's own write transaction unless the caller has one. */
 static bool tx_open(sq_store *q, bool *own, err *e) {
     *own = false;
-    if (q->in_tx) {
-        /* SQLite rolls the whole transaction back on some errors (disk full,
-         * I/O); writing on in autocommit mode would escape the rollback. */
-        if (sqlite3_get_autocommit(q->db))
-            return err_set(e, ERR_STORE, "%s: %s", q->path,
-                           L("the transaction was rolled back after an earlier error",
-                             "事务已因先前的错误回滚"));
-        return true;
-    }
+    if (q->in_tx) return sqlite3_get_autocommit(q->db) ? tx_lost(q, e) : true;
     if (!exec_st(q, ST_BEGIN, e)) return false;
     *own = true;
     return true;
@@ -422,13 +422,8 @@ static bool sq_commit(store *s, err *e) {
     if (!q->in_tx)
         return err_set(e, ERR_USAGE, "%s", L("no transaction is open", "没有已开启的事务"));
     q->in_tx = false;
-    if (sqlite3_get_autocommit(q->db))
-        return err_set(e, ERR_STORE, "%s: %s", q->path,
-                       L("the transaction was rolled back after an earlier error",
-                         "事务已因先前的错误回滚"));
-    if (exec_st(q, ST_COMMIT, e)) return true;
-    if (!sqlite3_get_autocommit(q->db)) exec_st(q, ST_ROLLBACK, NULL);
-    return false;
+    if (sqlite3_get_autocommit(q->db)) return tx_lost(q, e);
+    return tx_close(q, true, true, e);
 }
 
 static void sq_rollback(store *s) {
@@ -512,11 +507,7 @@ static bool migrate(sq_store *q, int target, err *e) {
             if (sqlite3_exec(q->db, pragma, NULL, NULL, NULL) != SQLITE_OK)
                 ok = sq_fail(q, e, "%s", pragma);
         }
-        if (ok && !exec_st(q, ST_COMMIT, e)) ok = false;
-        if (!ok) {
-            if (!sqlite3_get_autocommit(q->db)) exec_st(q, ST_ROLLBACK, NULL);
-            return false;
-        }
+        if (!tx_close(q, true, ok, e)) return false;
         log_debug("%s: schema version %d", q->path, v + 1);
     }
 }
@@ -608,7 +599,8 @@ static int sq_schema_version(store *s) { return sq(s)->version; }
 
 /* ---- registry --------------------------------------------------------- */
 
-static bool read_site(sqlite3_stmt *st, site_rec *r) {
+static bool read_site(sqlite3_stmt *st, void *out) {
+    site_rec *r = out;
     bool ok = true;
     r->code = col_str(st, 0, &ok);
     r->name = col_str(st, 1, &ok);
@@ -624,7 +616,8 @@ static bool read_site(sqlite3_stmt *st, site_rec *r) {
     return ok;
 }
 
-static bool read_media(sqlite3_stmt *st, media_rec *r) {
+static bool read_media(sqlite3_stmt *st, void *out) {
+    media_rec *r = out;
     bool ok = true;
     r->media_id = col_str(st, 0, &ok);
     r->platform = col_str(st, 1, &ok);
@@ -656,10 +649,25 @@ static bool fetch_one(sq_store *q, stmt_id id, const char *key, void *out,
     return ok;
 }
 
-static bool read_site_v(sqlite3_stmt *st, void *out) { return read_site(st, out); }
-static bool read_media_v(sqlite3_stmt *st, void *out) { return read_media(st, out); }
+/* A public get: true with *out filled when the row exists, false with e
+ * clear when it does not, false with e set on failure. */
+static bool get_one(sq_store *q, stmt_id id, const char *key, void *out, size_t size,
+                    bool (*read)(sqlite3_stmt *, void *), void (*free_rec)(void *), err *e) {
+    memset(out, 0, size);
+    bool found;
+    if (!fetch_one(q, id, key, out, read, &found, e)) {
+        free_rec(out);
+        return false;
+    }
+    if (!found) err_clear(e);
+    return found;
+}
 
-static bool site_same(const site_rec *a, const site_rec *b) {
+static void site_free_v(void *r) { site_rec_free(r); }
+static void media_free_v(void *r) { media_rec_free(r); }
+
+static bool site_same(const void *va, const void *vb) {
+    const site_rec *a = va, *b = vb;
     return strcmp(nz(a->name), nz(b->name)) == 0 && strcmp(nz(a->url), nz(b->url)) == 0 &&
            strcmp(nz(a->hosts), nz(b->hosts)) == 0 && strcmp(nz(a->unit), nz(b->unit)) == 0 &&
            strcmp(nz(a->kind), nz(b->kind)) == 0 && a->services == b->services &&
@@ -667,7 +675,8 @@ static bool site_same(const site_rec *a, const site_rec *b) {
            strcmp(nz(a->psb), nz(b->psb)) == 0;
 }
 
-static bool media_same(const media_rec *a, const media_rec *b) {
+static bool media_same(const void *va, const void *vb) {
+    const media_rec *a = va, *b = vb;
     return strcmp(nz(a->platform), nz(b->platform)) == 0 &&
            strcmp(nz(a->name), nz(b->name)) == 0 && strcmp(nz(a->unit), nz(b->unit)) == 0 &&
            strcmp(nz(a->org), nz(b->org)) == 0 && strcmp(nz(a->source), nz(b->source)) == 0;
@@ -683,7 +692,8 @@ static bool step_write(sq_store *q, sqlite3_stmt *st, bool bound, err *e, const 
     return ok;
 }
 
-static bool site_write(sq_store *q, stmt_id id, const site_rec *r, err *e) {
+static bool site_write(sq_store *q, stmt_id id, const void *rec, err *e) {
+    const site_rec *r = rec;
     sqlite3_stmt *st = stmt(q, id, e);
     if (!st) return false;
     bool b = bind_str(st, 1, r->code) == SQLITE_OK && bind_str(st, 2, r->name) == SQLITE_OK &&
@@ -695,7 +705,8 @@ static bool site_write(sq_store *q, stmt_id id, const site_rec *r, err *e) {
     return step_write(q, st, b, e, L("saving site %s", "保存网站 %s"), r->code);
 }
 
-static bool media_write(sq_store *q, stmt_id id, const media_rec *r, err *e) {
+static bool media_write(sq_store *q, stmt_id id, const void *rec, err *e) {
+    const media_rec *r = rec;
     sqlite3_stmt *st = stmt(q, id, e);
     if (!st) return false;
     bool b = bind_str(st, 1, r->media_id) == SQLITE_OK &&
@@ -703,6 +714,38 @@ static bool media_write(sq_store *q, stmt_id id, const media_rec *r, err *e) {
              bind_str(st, 4, r->unit) == SQLITE_OK && bind_str(st, 5, r->org) == SQLITE_OK &&
              bind_str(st, 6, r->source) == SQLITE_OK;
     return step_write(q, st, b, e, L("saving account %s", "保存新媒体账号 %s"), r->media_id);
+}
+
+/* What an upsert needs to know of a registry record type. */
+typedef struct {
+    stmt_id get, insert, update;
+    bool (*read)(sqlite3_stmt *st, void *out);
+    bool (*same)(const void *a, const void *b); /* all but the key and seq */
+    bool (*write)(sq_store *q, stmt_id id, const void *r, err *e);
+    void (*free_rec)(void *r);
+} upsert_kind;
+
+static const upsert_kind site_upserts = {
+    .get = ST_SITE_GET, .insert = ST_SITE_INSERT, .update = ST_SITE_UPDATE, .read = read_site,
+    .same = site_same, .write = site_write, .free_rec = site_free_v};
+static const upsert_kind media_upserts = {
+    .get = ST_MEDIA_GET, .insert = ST_MEDIA_INSERT, .update = ST_MEDIA_UPDATE, .read = read_media,
+    .same = media_same, .write = media_write, .free_rec = media_free_v};
+
+/* Inserts r, or updates the row with its key if it differs, in one
+ * transaction. `old`, a zeroed record of r's type, takes the row read. */
+static bool upsert_one(sq_store *q, const upsert_kind *k, const char *key, const void *r,
+                       void *old, store_upsert *result, err *e) {
+    bool own, found = false;
+    if (!tx_open(q, &own, e)) return false;
+    bool ok = fetch_one(q, k->get, key, old, k->read, &found, e);
+    store_upsert res = found ? STORE_UPDATED : STORE_INSERTED;
+    if (ok && found && k->same(old, r)) res = STORE_UNCHANGED;
+    else if (ok) ok = k->write(q, found ? k->update : k->insert, r, e);
+    k->free_rec(old);
+    ok = tx_close(q, own, ok, e);
+    if (ok && result) *result = res;
+    return ok;
 }
 
 static bool sq_site_upsert(store *s, const site_rec *r, store_upsert *result, err *e) {
@@ -714,17 +757,8 @@ static bool sq_site_upsert(store *s, const site_rec *r, store_upsert *result, er
                        L("site %s: kind must be portal or department, not \"%s\"",
                          "网站 %s：类型须为 portal 或 department，而不是“%s”"),
                        r->code, nz(r->kind));
-    bool own, found = false;
-    if (!tx_open(q, &own, e)) return false;
     site_rec old = {0};
-    bool ok = fetch_one(q, ST_SITE_GET, r->code, &old, read_site_v, &found, e);
-    store_upsert res = found ? STORE_UPDATED : STORE_INSERTED;
-    if (ok && found && site_same(&old, r)) res = STORE_UNCHANGED;
-    else if (ok) ok = site_write(q, found ? ST_SITE_UPDATE : ST_SITE_INSERT, r, e);
-    site_rec_free(&old);
-    ok = tx_close(q, own, ok, e);
-    if (ok && result) *result = res;
-    return ok;
+    return upsert_one(q, &site_upserts, r->code, r, &old, result, e);
 }
 
 static bool sq_media_upsert(store *s, const media_rec *r, store_upsert *result, err *e) {
@@ -735,39 +769,16 @@ static bool sq_media_upsert(store *s, const media_rec *r, store_upsert *result, 
         return err_set(e, ERR_USAGE,
                        L("account %s: unknown platform \"%s\"", "新媒体账号 %s：未知平台“%s”"),
                        r->media_id, nz(r->platform));
-    bool own, found = false;
-    if (!tx_open(q, &own, e)) return false;
     media_rec old = {0};
-    bool ok = fetch_one(q, ST_MEDIA_GET, r->media_id, &old, read_media_v, &found, e);
-    store_upsert res = found ? STORE_UPDATED : STORE_INSERTED;
-    if (ok && found && media_same(&old, r)) res = STORE_UNCHANGED;
-    else if (ok) ok = media_write(q, found ? ST_MEDIA_UPDATE : ST_MEDIA_INSERT, r, e);
-    media_rec_free(&old);
-    ok = tx_close(q, own, ok, e);
-    if (ok && result) *result = res;
-    return ok;
+    return upsert_one(q, &media_upserts, r->media_id, r, &old, result, e);
 }
 
 static bool sq_site_get(store *s, const char *code, site_rec *out, err *e) {
-    memset(out, 0, sizeof *out);
-    bool found;
-    if (!fetch_one(sq(s), ST_SITE_GET, code, out, read_site_v, &found, e)) {
-        site_rec_free(out);
-        return false;
-    }
-    if (!found) err_clear(e);
-    return found;
+    return get_one(sq(s), ST_SITE_GET, code, out, sizeof *out, read_site, site_free_v, e);
 }
 
 static bool sq_media_get(store *s, const char *media_id, media_rec *out, err *e) {
-    memset(out, 0, sizeof *out);
-    bool found;
-    if (!fetch_one(sq(s), ST_MEDIA_GET, media_id, out, read_media_v, &found, e)) {
-        media_rec_free(out);
-        return false;
-    }
-    if (!found) err_clear(e);
-    return found;
+    return get_one(sq(s), ST_MEDIA_GET, media_id, out, sizeof *out, read_media, media_free_v, e);
 }
 
 /* "榆林市/" and "榆林市" mean the same organisation. Returns a malloc'd copy. */
@@ -779,80 +790,109 @@ static char *org_norm(const char *prefix) {
     return p;
 }
 
-static bool sq_sites_each(store *s, const char *org_prefix, store_site_cb cb, void *ud, err *e) {
-    sq_store *q = sq(s);
-    char *org = org_norm(org_prefix);
-    site_rec *page = calloc(PAGE_ROWS, sizeof *page);
-    if (!org || !page) {
-        free(org);
-        free(page);
-        return nomem(e);
-    }
+/* What a listing calls back: the public callback of its record type. */
+typedef union {
+    store_site_cb site;
+    store_media_cb media;
+    store_probe_cb probe;
+    store_finding_cb finding;
+} any_cb;
+
+/* A keyset-paged listing of one record type (see the top of the file). */
+typedef struct {
+    stmt_id id;
+    size_t size; /* of one record */
+    /* Binds every parameter, the LIMIT of PAGE_ROWS too, for the page that
+     * starts at key `from`. */
+    bool (*bind)(sqlite3_stmt *st, const void *args, int64_t from);
+    /* Reads the row into *rec and sets *next to the key of the page after it. */
+    bool (*read)(sqlite3_stmt *st, void *rec, int64_t *next);
+    void (*free_rec)(void *rec);
+    bool (*call)(any_cb cb, const void *rec, void *ud);
+} page_kind;
+
+/* Calls cb on each row from key `from` on, until it returns false. A page is
+ * read and the statement reset before any callback runs, so callbacks may
+ * use the store. On failure, sq_fail gets `what` as its format, with one %s
+ * that is what_arg. */
+static bool page_each(sq_store *q, const page_kind *k, const void *args, int64_t from,
+                      any_cb cb, void *ud, const char *what, const char *what_arg, err *e) {
+    char *page = calloc(PAGE_ROWS, k->size);
+    if (!page) return nomem(e);
     bool ok = true, more = true, stop = false;
-    int64_t after = INT64_MIN;
     while (ok && more) {
-        sqlite3_stmt *st = stmt(q, ST_SITES_PAGE, e);
+        sqlite3_stmt *st = stmt(q, k->id, e);
         if (!st) {
             ok = false;
             break;
         }
         int n = 0, rc = SQLITE_DONE;
-        ok = sqlite3_bind_int64(st, 1, after) == SQLITE_OK && bind_str(st, 2, org) == SQLITE_OK &&
-             sqlite3_bind_int(st, 3, PAGE_ROWS) == SQLITE_OK;
+        ok = k->bind(st, args, from);
         while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW)
-            if (!read_site(st, &page[n++])) ok = nomem(e);
-        if (ok && rc != SQLITE_DONE) ok = sq_fail(q, e, "%s", L("listing sites", "列出网站"));
+            if (!k->read(st, page + (size_t)n++ * k->size, &from)) ok = nomem(e);
+        if (ok && rc != SQLITE_DONE) ok = sq_fail(q, e, what, what_arg);
         stmt_done(st);
         more = ok && n == PAGE_ROWS;
-        if (n > 0) after = page[n - 1].seq;
         for (int i = 0; i < n; i++) {
-            if (ok && !stop && !cb(&page[i], ud)) stop = true;
-            site_rec_free(&page[i]);
+            void *rec = page + (size_t)i * k->size;
+            if (ok && !stop && !k->call(cb, rec, ud)) stop = true;
+            k->free_rec(rec);
         }
         if (stop) more = false;
     }
-    free(org);
     free(page);
     return ok;
 }
 
+/* Registry pages: ?1 the seq they start after, ?2 the organisation. */
+static bool bind_registry(sqlite3_stmt *st, const void *org, int64_t after) {
+    return sqlite3_bind_int64(st, 1, after) == SQLITE_OK && bind_str(st, 2, org) == SQLITE_OK &&
+           sqlite3_bind_int(st, 3, PAGE_ROWS) == SQLITE_OK;
+}
+
+static bool page_site(sqlite3_stmt *st, void *rec, int64_t *next) {
+    site_rec *r = rec;
+    bool ok = read_site(st, r);
+    *next = r->seq;
+    return ok;
+}
+
+static bool page_media(sqlite3_stmt *st, void *rec, int64_t *next) {
+    media_rec *r = rec;
+    bool ok = read_media(st, r);
+    *next = r->seq;
+    return ok;
+}
+
+static bool call_site(any_cb cb, const void *rec, void *ud) { return cb.site(rec, ud); }
+static bool call_media(any_cb cb, const void *rec, void *ud) { return cb.media(rec, ud); }
+
+static const page_kind site_pages = {
+    .id = ST_SITES_PAGE, .size = sizeof(site_rec), .bind = bind_registry, .read = page_site,
+    .free_rec = site_free_v, .call = call_site};
+static const page_kind media_pages = {
+    .id = ST_MEDIA_PAGE, .size = sizeof(media_rec), .bind = bind_registry, .read = page_media,
+    .free_rec = media_free_v, .call = call_media};
+
+/* The records of an organisation and those below it, in seq order. */
+static bool registry_each(store *s, const page_kind *k, const char *org_prefix, any_cb cb,
+                          void *ud, const char *what, err *e) {
+    char *org = org_norm(org_prefix);
+    if (!org) return nomem(e);
+    bool ok = page_each(sq(s), k, org, INT64_MIN, cb, ud, "%s", what, e);
+    free(org);
+    return ok;
+}
+
+static bool sq_sites_each(store *s, const char *org_prefix, store_site_cb cb, void *ud, err *e) {
+    return registry_each(s, &site_pages, org_prefix, (any_cb){.site = cb}, ud,
+                         L("listing sites", "列出网站"), e);
+}
+
 static bool sq_media_each(store *s, const char *org_prefix, store_media_cb cb, void *ud,
                           err *e) {
-    sq_store *q = sq(s);
-    char *org = org_norm(org_prefix);
-    media_rec *page = calloc(PAGE_ROWS, sizeof *page);
-    if (!org || !page) {
-        free(org);
-        free(page);
-        return nomem(e);
-    }
-    bool ok = true, more = true, stop = false;
-    int64_t after = INT64_MIN;
-    while (ok && more) {
-        sqlite3_stmt *st = stmt(q, ST_MEDIA_PAGE, e);
-        if (!st) {
-            ok = false;
-            break;
-        }
-        int n = 0, rc = SQLITE_DONE;
-        ok = sqlite3_bind_int64(st, 1, after) == SQLITE_OK && bind_str(st, 2, org) == SQLITE_OK &&
-             sqlite3_bind_int(st, 3, PAGE_ROWS) == SQLITE_OK;
-        while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW)
-            if (!read_media(st, &page[n++])) ok = nomem(e);
-        if (ok && rc != SQLITE_DONE)
-            ok = sq_fail(q, e, "%s", L("listing accounts", "列出新媒体账号"));
-        stmt_done(st);
-        more = ok && n == PAGE_ROWS;
-        if (n > 0) after = page[n - 1].seq;
-        for (int i = 0; i < n; i++) {
-            if (ok && !stop && !cb(&page[i], ud)) stop = true;
-            media_rec_free(&page[i]);
-        }
-        if (stop) more = false;
-    }
-    free(org);
-    free(page);
-    return ok;
+    return registry_each(s, &media_pages, org_prefix, (any_cb){.media = cb}, ud,
+                         L("listing accounts", "列出新媒体账号"), e);
 }
 
 static bool sq_count(store *s, const char *table, int64_t *out, err *e) {
@@ -884,15 +924,10 @@ static bool read_round(sqlite3_stmt *st, void *out) {
     return ok;
 }
 
+static void round_free_v(void *r) { round_rec_free(r); }
+
 static bool sq_round_get(store *s, const char *name, round_rec *out, err *e) {
-    memset(out, 0, sizeof *out);
-    bool found;
-    if (!fetch_one(sq(s), ST_ROUND_GET, name, out, read_round, &found, e)) {
-        round_rec_free(out);
-        return false;
-    }
-    if (!found) err_clear(e);
-    return found;
+    return get_one(sq(s), ST_ROUND_GET, name, out, sizeof *out, read_round, round_free_v, e);
 }
 
 static bool sq_round_ensure(store *s, const round_rec *r, round_rec *out, bool *created,
@@ -1051,57 +1086,49 @@ static bool read_probe(sqlite3_stmt *st, probe_rec *p) {
     return ok;
 }
 
-static void probe_free(probe_rec *p) {
+static void probe_free(void *rec) {
+    probe_rec *p = rec;
     free(p->site_code);
     free(p->time);
     free(p->error);
     memset(p, 0, sizeof *p);
 }
 
+/* Probe pages: ?1 the site, ?2 the first instant, ?3 the end (excluded). */
+typedef struct {
+    const char *site_code;
+    int64_t to_ms;
+} probe_range;
+
+static bool bind_probes(sqlite3_stmt *st, const void *args, int64_t from_ms) {
+    const probe_range *r = args;
+    return bind_str(st, 1, r->site_code) == SQLITE_OK &&
+           sqlite3_bind_int64(st, 2, from_ms) == SQLITE_OK &&
+           sqlite3_bind_int64(st, 3, r->to_ms) == SQLITE_OK &&
+           sqlite3_bind_int(st, 4, PAGE_ROWS) == SQLITE_OK;
+}
+
+/* (site, instant) is unique, so the next page starts just after the last
+ * instant read. */
+static bool page_probe(sqlite3_stmt *st, void *rec, int64_t *next) {
+    *next = sqlite3_column_int64(st, 6) + 1;
+    return read_probe(st, rec);
+}
+
+static bool call_probe(any_cb cb, const void *rec, void *ud) { return cb.probe(rec, ud); }
+
+static const page_kind probe_pages = {
+    .id = ST_PROBES_PAGE, .size = sizeof(probe_rec), .bind = bind_probes, .read = page_probe,
+    .free_rec = probe_free, .call = call_probe};
+
 static bool sq_probes_each(store *s, const char *site_code, const char *from, const char *to,
                            store_probe_cb cb, void *ud, err *e) {
-    sq_store *q = sq(s);
-    int64_t lo = INT64_MIN, hi = INT64_MAX;
+    probe_range r = {.site_code = site_code, .to_ms = INT64_MAX};
+    int64_t lo = INT64_MIN;
     if (from && !iso_to_ms(from, &lo)) return bad_time(e, from);
-    if (to && !iso_to_ms(to, &hi)) return bad_time(e, to);
-    probe_rec *page = calloc(PAGE_ROWS, sizeof *page);
-    int64_t *at = calloc(PAGE_ROWS, sizeof *at);
-    if (!page || !at) {
-        free(page);
-        free(at);
-        return nomem(e);
-    }
-    bool ok = true, more = true, stop = false;
-    while (ok && more) {
-        sqlite3_stmt *st = stmt(q, ST_PROBES_PAGE, e);
-        if (!st) {
-            ok = false;
-            break;
-        }
-        int n = 0, rc = SQLITE_DONE;
-        ok = bind_str(st, 1, site_code) == SQLITE_OK &&
-             sqlite3_bind_int64(st, 2, lo) == SQLITE_OK &&
-             sqlite3_bind_int64(st, 3, hi) == SQLITE_OK &&
-             sqlite3_bind_int(st, 4, PAGE_ROWS) == SQLITE_OK;
-        while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-            at[n] = sqlite3_column_int64(st, 6);
-            if (!read_probe(st, &page[n++])) ok = nomem(e);
-        }
-        if (ok && rc != SQLITE_DONE)
-            ok = sq_fail(q, e, L("reading probes of %s", "读取 %s 的探测记录"), nz(site_code));
-        stmt_done(st);
-        more = ok && n == PAGE_ROWS;
-        /* (site, instant) is unique, so the next page starts after it. */
-        if (n > 0) lo = at[n - 1] + 1;
-        for (int i = 0; i < n; i++) {
-            if (ok && !stop && !cb(&page[i], ud)) stop = true;
-            probe_free(&page[i]);
-        }
-        if (stop) more = false;
-    }
-    free(page);
-    free(at);
-    return ok;
+    if (to && !iso_to_ms(to, &r.to_ms)) return bad_time(e, to);
+    return page_each(sq(s), &probe_pages, &r, lo, (any_cb){.probe = cb}, ud,
+                     L("reading probes of %s", "读取 %s 的探测记录"), nz(site_code), e);
 }
 
 /* ---- findings and review ---------------------------------------------- */
@@ -1261,38 +1288,40 @@ static bool sq_findings_mark_gone(store *s, int64_t round_id, const char *target
     return tx_close(q, own, ok, e);
 }
 
+/* Finding pages: ?1 the round, ?2 the target or NULL, ?3 the id they start
+ * after. */
+typedef struct {
+    int64_t round_id;
+    const char *target;
+} finding_filter;
+
+static bool bind_findings(sqlite3_stmt *st, const void *args, int64_t after) {
+    const finding_filter *f = args;
+    return sqlite3_bind_int64(st, 1, f->round_id) == SQLITE_OK &&
+           bind_opt(st, 2, f->target) == SQLITE_OK &&
+           sqlite3_bind_int64(st, 3, after) == SQLITE_OK &&
+           sqlite3_bind_int(st, 4, PAGE_ROWS) == SQLITE_OK;
+}
+
+static bool page_finding(sqlite3_stmt *st, void *rec, int64_t *next) {
+    finding_rec *f = rec;
+    bool ok = read_finding(st, f);
+    *next = f->id;
+    return ok;
+}
+
+static void finding_free_v(void *rec) { finding_rec_free(rec); }
+static bool call_finding(any_cb cb, const void *rec, void *ud) { return cb.finding(rec, ud); }
+
+static const page_kind finding_pages = {
+    .id = ST_FINDINGS_PAGE, .size = sizeof(finding_rec), .bind = bind_findings,
+    .read = page_finding, .free_rec = finding_free_v, .call = call_finding};
+
 static bool sq_findings_each(store *s, int64_t round_id, const char *target, store_finding_cb cb,
                              void *ud, err *e) {
-    sq_store *q = sq(s);
-    finding_rec *page = calloc(PAGE_ROWS, sizeof *page);
-    if (!page) return nomem(e);
-    bool ok = true, more = true, stop = false;
-    int64_t after = INT64_MIN;
-    while (ok && more) {
-        sqlite3_stmt *st = stmt(q, ST_FINDINGS_PAGE, e);
-        if (!st) {
-            ok = false;
-            break;
-        }
-        int n = 0, rc = SQLITE_DONE;
-        ok = sqlite3_bind_int64(st, 1, round_id) == SQLITE_OK &&
-             bind_opt(st, 2, target) == SQLITE_OK &&
-             sqlite3_bind_int64(st, 3, after) == SQLITE_OK &&
-             sqlite3_bind_int(st, 4, PAGE_ROWS) == SQLITE_OK;
-        while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW)
-            if (!read_finding(st, &page[n++])) ok = nomem(e);
-        if (ok && rc != SQLITE_DONE) ok = sq_fail(q, e, "%s", L("reading findings", "读取问题记录"));
-        stmt_done(st);
-        more = ok && n == PAGE_ROWS;
-        if (n > 0) after = page[n - 1].id;
-        for (int i = 0; i < n; i++) {
-            if (ok && !stop && !cb(&page[i], ud)) stop = true;
-            finding_rec_free(&page[i]);
-        }
-        if (stop) more = false;
-    }
-    free(page);
-    return ok;
+    finding_filter f = {.round_id = round_id, .target = target};
+    return page_each(sq(s), &finding_pages, &f, INT64_MIN, (any_cb){.finding = cb}, ud, "%s",
+                     L("reading findings", "读取问题记录"), e);
 }
 
 static bool sq_finding_review(store *s, int64_t finding_id, const char *status, const char *by,
