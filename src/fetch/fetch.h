@@ -37,7 +37,7 @@
 #include "core/err.h"
 
 typedef struct fetch_config {
-    const char *user_agent;     /* NULL: "govinspect/VERSION (+site inspection)" */
+    const char *user_agent;     /* NULL: "govinspect/VERSION (+government website inspection)" */
     long connect_timeout_ms;    /* 0: 10 s */
     long total_timeout_ms;      /* 0: 30 s */
     long low_speed_bytes;       /* abort below this rate ... (0: 100 B/s) */
@@ -76,7 +76,9 @@ typedef enum {
 typedef struct fetch_request {
     const char *url;       /* absolute; copied by fetch_submit */
     fetch_method method;
-    size_t keep_small_body;/* FETCH_CHECK: keep at most this many bytes */
+    size_t keep_small_body;/* FETCH_CHECK: keep at most this many bytes;
+                              when set, HEAD is skipped (it has no body) and
+                              the check starts with the ranged GET */
     void *ud;              /* caller's, handed back */
 } fetch_request;
 
@@ -86,33 +88,41 @@ typedef struct fetch_result {
     int redirects;
     long status;              /* HTTP status of the final response; 0 when none */
     fetch_error error;
-    const char *error_text;   /* "" when FETCH_OK; else curl's words */
+    const char *error_text;   /* "" when FETCH_OK; else curl's words or ours */
     const char *content_type; /* "" when absent; without parameters, lower case */
-    const char *charset;      /* from Content-Type, "" when absent */
-    const char *body;         /* NULL for FETCH_CHECK without keep_small_body */
+    const char *charset;      /* from Content-Type, lower case, "" when absent */
+    const char *body;         /* NUL-terminated; NULL for FETCH_CHECK without
+                                 keep_small_body and for errors but TOO_LARGE */
     size_t body_len;
-    bool truncated;
+    bool truncated;           /* the server sent more than body holds */
     const char *method_used;  /* "GET", "HEAD", "GET-RANGE" */
-    int attempts;             /* 1 + retries made */
+    int attempts;             /* 1 + retries made, of method_used on final_url */
     int64_t fetched_at_ms;    /* Unix time of the response, ms */
-    long elapsed_ms;
+    long elapsed_ms;          /* from the first transfer's start: redirects,
+                                 retries and their waits included */
 } fetch_result;
 
 typedef struct fetch_client fetch_client;
 typedef void (*fetch_done_fn)(const fetch_request *req, const fetch_result *res, void *ud);
 
 fetch_client *fetch_new(const fetch_config *cfg, err *e);
-/* Queues a request; `done` is called from fetch_run(). */
+/* Queues a request; `done` is called from fetch_run(). Fails with ERR_INPUT
+ * when the URL is not an absolute http(s) URL. */
 bool fetch_submit(fetch_client *c, const fetch_request *req, fetch_done_fn done, err *e);
 /* Runs until no request is queued or running, or fetch_stop() was called.
  * Returns false only on an internal failure of the multi loop. */
 bool fetch_run(fetch_client *c, err *e);
 /* Async-signal-safe: asks fetch_run() to finish the running transfers'
- * callbacks with FETCH_ERR_OTHER "stopped" and return soon. */
+ * callbacks with FETCH_ERR_OTHER "stopped" and return soon. Queued requests
+ * are answered the same way, so every submitted request gets exactly one
+ * callback; fetch_submit() fails from then on. */
 void fetch_stop(fetch_client *c);
+/* Requests still queued (fetch_run() not called, or failed) are dropped
+ * without their callbacks. */
 void fetch_free(fetch_client *c);
 
-/* A short English/Chinese name of an error class, for evidence. */
+/* A short English/Chinese name of an error class (by the locale, as L()),
+ * for evidence. */
 const char *fetch_error_name(fetch_error err);
 
 #endif
