@@ -10,6 +10,7 @@
 #include "core/progress.h"
 
 #include <curl/curl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +85,9 @@ static int main_take_value(int argc, char **argv, int i, const char *opt, const 
 }
 
 int main(int argc, char **argv) {
+    /* libcurl runs with CURLOPT_NOSIGNAL; a peer closing a socket must not
+     * kill the process. */
+    signal(SIGPIPE, SIG_IGN);
     cli_globals g = {0};
     log_verbosity verbosity = LOG_NORMAL;
     bool want_help = false, want_version = false;
