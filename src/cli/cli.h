@@ -58,6 +58,8 @@ int cmd_media_import(const cli_globals *g, int argc, char **argv);
 int cmd_media_list(const cli_globals *g, int argc, char **argv);
 int cmd_rules_show(const cli_globals *g, int argc, char **argv);
 int cmd_demo(const cli_globals *g, int argc, char **argv);
+int cmd_inspect(const cli_globals *g, int argc, char **argv);
+int cmd_findings(const cli_globals *g, int argc, char **argv);
 
 extern const cli_command cli_commands[];
 

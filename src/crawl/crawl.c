@@ -1,0 +1,682 @@
+#include "crawl/crawl.h"
+
+#include "core/lang.h"
+#include "core/log.h"
+#include "core/progress.h"
+#include "core/sbuf.h"
+#include "core/strmap.h"
+#include "core/url.h"
+#include "crawl/robots.h"
+
+#include <ctype.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Referrers kept per link and site: enough evidence, bounded memory when a
+ * footer link sits on 20,000 pages. */
+#define CRAWL_MAX_REFS 10
+/* A URL longer than this is not followed (it is still checked). */
+#define CRAWL_MAX_URL 1024
+#define CRAWL_MAX_SEGMENTS 20
+
+typedef enum { LINK_NEW, LINK_PENDING, LINK_DONE } link_state;
+
+/* The check of one URL, shared by every site that links to it. */
+typedef struct link_result {
+    link_state state;
+    long status;
+    fetch_error error;
+    char *error_text;
+    char *final_url;
+    bool soft404;
+    bool skipped; /* not checked: robots.txt of its own site forbids it */
+    int64_t checked_at_ms;
+} link_result;
+
+/* One URL as one site links to it. */
+typedef struct site_link {
+    const char *url; /* the key in crawl_ctx.results */
+    link_result *res;
+    bool internal, from_home;
+    crawl_ref refs[CRAWL_MAX_REFS];
+    size_t nrefs;
+} site_link;
+
+typedef struct site_state {
+    crawl_site_spec spec;
+    url_scope *scope;
+    robots *robots;
+    char *home;      /* normalised home URL */
+    char *robots_url;
+    strmap *queued;  /* page URLs queued for GET */
+    strmap *links;   /* url -> site_link* */
+    site_link **order; /* discovery order, for stable output */
+    size_t norder, caporder;
+    int pages_queued, pages_parsed, pages_forbidden;
+    int year_max;    /* trap defence: calendar years after this are not followed */
+    bool page_cap_reached;
+    char *incomplete;
+} site_state;
+
+typedef struct crawl_ctx {
+    const crawl_config *cfg;
+    const crawl_callbacks *cb;
+    fetch_client *fc;
+    site_state *sites;
+    size_t nsites;
+    strmap *results; /* url -> link_result* */
+    long done, total;
+    bool failed;
+    err *e;
+} crawl_ctx;
+
+typedef enum { REQ_ROBOTS, REQ_PAGE, REQ_CHECK } req_kind;
+
+typedef struct crawl_req {
+    crawl_ctx *ctx;
+    site_state *site;
+    req_kind kind;
+    int depth;
+    link_result *res;
+} crawl_req;
+
+static volatile sig_atomic_t crawl_stop_flag;
+static fetch_client *volatile crawl_active_client;
+
+void crawl_request_stop(void) {
+    crawl_stop_flag = 1;
+    if (crawl_active_client) fetch_stop(crawl_active_client);
+}
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static void crawl_fail_nomem(crawl_ctx *c) {
+    if (!c->failed) err_set(c->e, ERR_NOMEM, "out of memory");
+    c->failed = true;
+}
+
+static void site_set_incomplete(site_state *s, const char *reason) {
+    if (s->incomplete) return; /* the first reason is the cause */
+    s->incomplete = strdup(reason);
+}
+
+static bool crawl_has_suffix_ci(const char *s, size_t n, const char *suffix) {
+    size_t m = strlen(suffix);
+    return n >= m && strncasecmp(s + n - m, suffix, m) == 0;
+}
+
+/* Attachments, images and media are checked for reachability, not parsed. */
+static bool crawl_is_document_path(const char *path, size_t len) {
+    static const char *const ext[] = {
+        ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".dps", ".ppt", ".pptx",
+        ".ofd", ".zip", ".rar", ".7z", ".gz", ".tar", ".jpg", ".jpeg", ".png", ".gif",
+        ".bmp", ".webp", ".svg", ".ico", ".tif", ".tiff", ".mp3", ".mp4", ".avi", ".flv",
+        ".wmv", ".mov", ".swf", ".exe", ".apk", ".msi", ".css", ".js", ".txt", ".xml",
+        ".json", ".csv", ".woff", ".woff2", ".ttf", NULL};
+    for (size_t i = 0; ext[i]; i++)
+        if (crawl_has_suffix_ci(path, len, ext[i])) return true;
+    return false;
+}
+
+static bool crawl_tag_navigates(const char *tag) {
+    return strcmp(tag, "a") == 0 || strcmp(tag, "area") == 0 || strcmp(tag, "iframe") == 0 ||
+           strcmp(tag, "frame") == 0;
+}
+
+/* Trap defences: a URL that repeats a path segment three times, is very
+ * deep or long, or walks a calendar into the future is not followed. */
+static bool crawl_is_trap(const site_state *s, const char *url) {
+    if (strlen(url) > CRAWL_MAX_URL) return true;
+    url_parts p;
+    if (!url_split(url, &p)) return true;
+    const char *segs[CRAWL_MAX_SEGMENTS + 1];
+    size_t lens[CRAWL_MAX_SEGMENTS + 1], nseg = 0;
+    const char *q = p.path, *end = p.path + p.path_len;
+    while (q < end) {
+        while (q < end && *q == '/') q++;
+        const char *start = q;
+        while (q < end && *q != '/') q++;
+        if (q == start) continue;
+        if (nseg == CRAWL_MAX_SEGMENTS) return true;
+        segs[nseg] = start;
+        lens[nseg++] = (size_t)(q - start);
+    }
+    for (size_t i = 0; i < nseg; i++) {
+        int repeats = 0;
+        for (size_t j = 0; j < nseg; j++)
+            if (lens[i] == lens[j] && memcmp(segs[i], segs[j], lens[i]) == 0) repeats++;
+        if (repeats >= 3) return true;
+        /* A calendar year far in the future: endless "next month" links. */
+        if (lens[i] == 4 && isdigit((unsigned char)segs[i][0]) && isdigit((unsigned char)segs[i][1]) &&
+            isdigit((unsigned char)segs[i][2]) && isdigit((unsigned char)segs[i][3])) {
+            int year = atoi(segs[i]);
+            if (year >= 1900 && year > s->year_max) return true;
+        }
+    }
+    /* The same in queries: year=2091 */
+    for (const char *y = p.query; y && y < p.query + p.query_len; y++) {
+        if (strncasecmp(y, "year=", 5) == 0 && atoi(y + 5) > s->year_max) return true;
+    }
+    return false;
+}
+
+/* Session ids make every visit a new URL: strip them before deduplication.
+ * ";jsessionid=..." in the path, and PHPSESSID, JSESSIONID, sid, sessionid
+ * query parameters. Returns a new string (caller frees). */
+static char *crawl_strip_session(const char *url) {
+    sbuf out = SBUF_INIT;
+    const char *q = strchr(url, '?');
+    size_t path_end = q ? (size_t)(q - url) : strlen(url);
+    const char *js = NULL;
+    for (const char *p = url; p < url + path_end; p++)
+        if (*p == ';' && strncasecmp(p + 1, "jsessionid=", 11) == 0) {
+            js = p;
+            break;
+        }
+    sbuf_append(&out, url, js ? (size_t)(js - url) : path_end);
+    if (q) {
+        static const char *const names[] = {"phpsessid=", "jsessionid=", "sid=", "sessionid=",
+                                            "session_id=", "aspsessionid=", NULL};
+        bool first = true;
+        const char *p = q + 1;
+        while (*p) {
+            const char *amp = strchr(p, '&');
+            size_t n = amp ? (size_t)(amp - p) : strlen(p);
+            bool drop = false;
+            for (size_t i = 0; names[i]; i++)
+                if (strncasecmp(p, names[i], strlen(names[i])) == 0) drop = true;
+            if (!drop && n) {
+                sbuf_putc(&out, first ? '?' : '&');
+                sbuf_append(&out, p, n);
+                first = false;
+            }
+            p += n;
+            if (*p == '&') p++;
+        }
+    }
+    if (out.oom) {
+        sbuf_free(&out);
+        return NULL;
+    }
+    return sbuf_detach(&out);
+}
+
+static const char *crawl_path_query(const char *url) {
+    url_parts p;
+    if (!url_split(url, &p)) return "/";
+    return p.path;
+}
+
+/* ---- link bookkeeping ---------------------------------------------------- */
+
+static link_result *crawl_result_for(crawl_ctx *c, const char *url, const char **key) {
+    link_result *r = strmap_get(c->results, url);
+    if (r) {
+        if (key) *key = NULL;
+        return r;
+    }
+    r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    const char *k = strmap_put(c->results, url, r, NULL);
+    if (!k) {
+        free(r);
+        return NULL;
+    }
+    if (key) *key = k;
+    return r;
+}
+
+static const char *crawl_result_key(crawl_ctx *c, const char *url) {
+    /* strmap_put returns the stored key; a second put with the same value
+     * keeps it and returns it. */
+    return strmap_put(c->results, url, strmap_get(c->results, url), NULL);
+}
+
+static site_link *site_link_for(crawl_ctx *c, site_state *s, const char *url, bool *created) {
+    *created = false;
+    site_link *l = strmap_get(s->links, url);
+    if (l) return l;
+    link_result *r = crawl_result_for(c, url, NULL);
+    if (!r) return NULL;
+    l = calloc(1, sizeof *l);
+    if (!l) return NULL;
+    l->url = crawl_result_key(c, url);
+    l->res = r;
+    l->internal = url_in_scope(s->scope, url);
+    if (!strmap_put(s->links, url, l, NULL)) {
+        free(l);
+        return NULL;
+    }
+    if (s->norder == s->caporder) {
+        size_t cap = s->caporder ? s->caporder * 2 : 256;
+        site_link **o = realloc(s->order, cap * sizeof *o);
+        if (!o) return NULL;
+        s->order = o;
+        s->caporder = cap;
+    }
+    s->order[s->norder++] = l;
+    *created = true;
+    return l;
+}
+
+static void site_link_add_ref(site_link *l, const char *page_url, const page_link *pl, bool from_home) {
+    if (from_home) l->from_home = true;
+    if (l->nrefs >= CRAWL_MAX_REFS) return;
+    for (size_t i = 0; i < l->nrefs; i++)
+        if (strcmp(l->refs[i].page_url, page_url) == 0) return; /* one ref per page */
+    crawl_ref *r = &l->refs[l->nrefs];
+    r->page_url = strdup(page_url);
+    r->tag = strdup(pl->tag);
+    r->attr = strdup(pl->attr);
+    r->text = strdup(pl->text ? pl->text : "");
+    r->from_home = from_home;
+    if (r->page_url && r->tag && r->attr && r->text) l->nrefs++;
+    else {
+        free((char *)r->page_url);
+        free((char *)r->tag);
+        free((char *)r->attr);
+        free((char *)r->text);
+    }
+}
+
+static void site_link_free(void *p) {
+    site_link *l = p;
+    if (!l) return;
+    for (size_t i = 0; i < l->nrefs; i++) {
+        free((char *)l->refs[i].page_url);
+        free((char *)l->refs[i].tag);
+        free((char *)l->refs[i].attr);
+        free((char *)l->refs[i].text);
+    }
+    free(l);
+}
+
+static void link_result_free(void *p) {
+    link_result *r = p;
+    if (!r) return;
+    free(r->error_text);
+    free(r->final_url);
+    free(r);
+}
+
+static void link_result_fill(link_result *r, const fetch_result *res) {
+    r->state = LINK_DONE;
+    r->status = res->status;
+    r->error = res->error;
+    free(r->error_text);
+    free(r->final_url);
+    r->error_text = strdup(res->error_text ? res->error_text : "");
+    r->final_url = strdup(res->final_url ? res->final_url : "");
+    r->checked_at_ms = res->fetched_at_ms;
+}
+
+/* ---- requests ----------------------------------------------------------- */
+
+static void crawl_on_done(const fetch_request *req, const fetch_result *res, void *ud);
+
+static bool crawl_submit(crawl_ctx *c, site_state *s, req_kind kind, const char *url, int depth,
+                         link_result *res) {
+    crawl_req *r = calloc(1, sizeof *r);
+    if (!r) {
+        crawl_fail_nomem(c);
+        return false;
+    }
+    r->ctx = c;
+    r->site = s;
+    r->kind = kind;
+    r->depth = depth;
+    r->res = res;
+    fetch_request fr = {.url = url, .method = kind == REQ_CHECK ? FETCH_CHECK : FETCH_GET, .ud = r};
+    err e = {0};
+    if (!fetch_submit(c->fc, &fr, crawl_on_done, &e)) {
+        free(r);
+        if (res) {
+            res->state = LINK_DONE;
+            res->error = FETCH_ERR_OTHER;
+            free(res->error_text);
+            res->error_text = strdup(e.msg);
+        }
+        return false;
+    }
+    if (res) res->state = LINK_PENDING;
+    c->total++;
+    return true;
+}
+
+static void crawl_check(crawl_ctx *c, site_state *s, site_link *l) {
+    if (l->res->state != LINK_NEW) return;
+    crawl_submit(c, s, REQ_CHECK, l->url, 0, l->res);
+}
+
+/* Queues an in-scope page for crawling, or says why it is not. */
+static void crawl_consider_page(crawl_ctx *c, site_state *s, site_link *l, const char *url,
+                                int depth) {
+    if (strmap_get(s->queued, url)) return;
+    if (s->pages_queued >= c->cfg->max_pages) {
+        s->page_cap_reached = true;
+        crawl_check(c, s, l);
+        return;
+    }
+    if (depth > c->cfg->max_depth || crawl_is_trap(s, url)) {
+        crawl_check(c, s, l);
+        return;
+    }
+    if (!strmap_put(s->queued, url, (void *)1, NULL)) {
+        crawl_fail_nomem(c);
+        return;
+    }
+    s->pages_queued++;
+    /* The page's own fetch is its link check; a check already under way
+     * for it is superseded. */
+    crawl_submit(c, s, REQ_PAGE, url, depth, l->res);
+}
+
+static void crawl_handle_link(crawl_ctx *c, site_state *s, const page *pg, const page_link *pl,
+                              int depth) {
+    if (pl->kind != URL_HTTP || !pl->url) return;
+    char *url = crawl_strip_session(pl->url);
+    if (!url) {
+        crawl_fail_nomem(c);
+        return;
+    }
+    bool created;
+    site_link *l = site_link_for(c, s, url, &created);
+    if (!l) {
+        free(url);
+        crawl_fail_nomem(c);
+        return;
+    }
+    site_link_add_ref(l, pg->url, pl, depth == 0);
+    if (l->internal && !robots_allowed(s->robots, crawl_path_query(url))) {
+        if (l->res->state == LINK_NEW) l->res->skipped = true;
+        free(url);
+        return;
+    }
+    url_parts parts;
+    bool document = url_split(url, &parts) && crawl_is_document_path(parts.path, parts.path_len);
+    if (l->internal && crawl_tag_navigates(pl->tag) && !document)
+        crawl_consider_page(c, s, l, url, depth + 1);
+    else
+        crawl_check(c, s, l);
+    free(url);
+}
+
+static bool crawl_is_html(const fetch_result *res) {
+    const char *ct = res->content_type ? res->content_type : "";
+    if (strcmp(ct, "text/html") == 0 || strcmp(ct, "application/xhtml+xml") == 0) return true;
+    if (*ct) return false;
+    /* No Content-Type: sniff the first non-blank byte. */
+    for (size_t i = 0; res->body && i < res->body_len && i < 512; i++) {
+        if (isspace((unsigned char)res->body[i])) continue;
+        return res->body[i] == '<';
+    }
+    return false;
+}
+
+/* Counts characters (not bytes) of the visible text, stopping at limit. */
+static size_t crawl_text_chars(const page *pg, size_t limit) {
+    size_t n = 0;
+    for (size_t i = 0; i < pg->ntexts && n < limit; i++)
+        for (const unsigned char *t = (const unsigned char *)pg->texts[i].text; *t; t++)
+            if ((*t & 0xC0) != 0x80) n++;
+    return n;
+}
+
+static bool crawl_is_soft404(const crawl_config *cfg, const page *pg) {
+    if (!cfg->soft404_titles) return false;
+    const char *title = pg->title ? pg->title : "";
+    for (size_t i = 0; cfg->soft404_titles[i]; i++)
+        if (*cfg->soft404_titles[i] && strstr(title, cfg->soft404_titles[i])) return true;
+    if (crawl_text_chars(pg, cfg->soft404_max_text) >= cfg->soft404_max_text) return false;
+    for (size_t i = 0; cfg->soft404_titles[i]; i++)
+        for (size_t j = 0; j < pg->ntexts; j++)
+            if (*cfg->soft404_titles[i] && strstr(pg->texts[j].text, cfg->soft404_titles[i]))
+                return true;
+    return false;
+}
+
+static void crawl_page_done(crawl_ctx *c, crawl_req *r, const fetch_result *res) {
+    site_state *s = r->site;
+    if (r->res) link_result_fill(r->res, res);
+    bool home = r->depth == 0;
+    if (res->error != FETCH_OK && res->error != FETCH_ERR_TOO_LARGE) {
+        if (home) {
+            char reason[512];
+            snprintf(reason, sizeof reason, L("homepage could not be fetched: %s",
+                                              "首页无法获取：%s"),
+                     res->error_text);
+            site_set_incomplete(s, reason);
+        }
+        return;
+    }
+    if (res->status == 403 || res->status == 401) s->pages_forbidden++;
+    if (res->status != 200) {
+        if (home) {
+            char reason[256];
+            snprintf(reason, sizeof reason, L("homepage answered HTTP %ld", "首页返回 HTTP %ld"),
+                     res->status);
+            site_set_incomplete(s, reason);
+        }
+        return;
+    }
+    /* A redirect that leaves the site is a link, not a page of the site. */
+    char *final = url_normalize(res->final_url);
+    if (!final || (!home && !url_in_scope(s->scope, final))) {
+        free(final);
+        return;
+    }
+    if (!crawl_is_html(res) || !res->body) {
+        free(final);
+        return;
+    }
+    textenc_result text = {0};
+    err e = {0};
+    if (!page_decode(res->body, res->body_len, res->charset, &text, &e)) {
+        free(final);
+        return;
+    }
+    page *pg = page_parse(text.text, text.len, final, text.charset, &e);
+    textenc_result_free(&text);
+    free(final);
+    if (!pg) {
+        log_warn("%s: %s", res->url, e.msg);
+        return;
+    }
+    s->pages_parsed++;
+    if (r->res && crawl_is_soft404(c->cfg, pg)) r->res->soft404 = true;
+    if (home && s->year_max == 0) {
+        time_t t = (time_t)(res->fetched_at_ms / 1000);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        s->year_max = tm.tm_year + 1900 + 1;
+    }
+    if (c->cb->on_page) {
+        crawl_page cp = {.site_code = s->spec.code,
+                         .model = pg,
+                         .depth = r->depth,
+                         .status = res->status,
+                         .content_type = res->content_type,
+                         .fetched_at_ms = res->fetched_at_ms,
+                         .raw_body = res->body,
+                         .raw_len = res->body_len};
+        c->cb->on_page(c->cb->ud, &cp);
+    }
+    for (size_t i = 0; i < pg->nlinks && !c->failed; i++) crawl_handle_link(c, s, pg, &pg->links[i], r->depth);
+    page_free(pg);
+}
+
+static void crawl_robots_done(crawl_ctx *c, crawl_req *r, const fetch_result *res) {
+    site_state *s = r->site;
+    if (res->error == FETCH_OK && res->status == 200 && res->body) {
+        s->robots = robots_parse(res->body, res->body_len,
+                                 c->cfg->agent_token ? c->cfg->agent_token : "govinspect");
+    } else if (res->error == FETCH_OK && res->status >= 400 && res->status < 500) {
+        s->robots = robots_allow_all(); /* RFC 9309: unavailable means allowed */
+    } else {
+        /* RFC 9309: unreachable (5xx, network) means complete disallow. */
+        char reason[512];
+        if (res->error != FETCH_OK)
+            snprintf(reason, sizeof reason, L("robots.txt unreachable: %s", "robots.txt 无法获取：%s"),
+                     res->error_text);
+        else
+            snprintf(reason, sizeof reason, L("robots.txt answered HTTP %ld", "robots.txt 返回 HTTP %ld"),
+                     res->status);
+        site_set_incomplete(s, reason);
+        s->robots = robots_parse("User-agent: *\nDisallow: /\n", 26, "govinspect");
+    }
+    if (!s->robots) {
+        crawl_fail_nomem(c);
+        return;
+    }
+    bool created;
+    site_link *l = site_link_for(c, s, s->home, &created);
+    if (!l) {
+        crawl_fail_nomem(c);
+        return;
+    }
+    if (!robots_allowed(s->robots, crawl_path_query(s->home))) {
+        site_set_incomplete(s, L("robots.txt forbids the homepage", "robots.txt 禁止抓取首页"));
+        return;
+    }
+    crawl_consider_page(c, s, l, s->home, 0);
+}
+
+static void crawl_on_done(const fetch_request *req, const fetch_result *res, void *ud) {
+    (void)ud;
+    crawl_req *r = req->ud;
+    crawl_ctx *c = r->ctx;
+    c->done++;
+    progress_update(c->done);
+    if (!c->failed) {
+        switch (r->kind) {
+        case REQ_ROBOTS: crawl_robots_done(c, r, res); break;
+        case REQ_PAGE: crawl_page_done(c, r, res); break;
+        case REQ_CHECK:
+            if (r->res) link_result_fill(r->res, res);
+            break;
+        }
+    }
+    free(r);
+}
+
+/* ---- run ---------------------------------------------------------------- */
+
+static bool crawl_link_broken(const link_result *r) {
+    if (r->state != LINK_DONE || r->skipped) return false;
+    if (r->error == FETCH_ERR_TOO_LARGE) return false; /* it answered */
+    if (r->error != FETCH_OK) return true;
+    return r->status >= 400 || r->soft404;
+}
+
+static void crawl_report_site(crawl_ctx *c, site_state *s) {
+    crawl_site_result sr = {.site_code = s->spec.code, .pages = s->pages_parsed,
+                            .links = (int)s->norder};
+    for (size_t i = 0; i < s->norder; i++) {
+        site_link *l = s->order[i];
+        link_result *r = l->res;
+        bool broken = crawl_link_broken(r);
+        if (broken) sr.broken++;
+        if (!c->cb->on_link) continue;
+        crawl_link cl = {.site_code = s->spec.code,
+                         .url = l->url,
+                         .internal = l->internal,
+                         .status = r->status,
+                         .error = r->error,
+                         .error_text = r->error_text ? r->error_text : "",
+                         .final_url = r->final_url ? r->final_url : "",
+                         .soft404 = r->soft404,
+                         .broken = broken,
+                         .from_home = l->from_home,
+                         .refs = l->refs,
+                         .nrefs = l->nrefs,
+                         .checked_at_ms = r->checked_at_ms};
+        c->cb->on_link(c->cb->ud, &cl);
+    }
+    if (crawl_stop_flag) site_set_incomplete(s, L("the crawl was interrupted", "抓取被中断"));
+    if (!s->incomplete && s->pages_parsed > 0 && s->pages_forbidden * 2 > s->pages_queued)
+        site_set_incomplete(s, L("most pages answered 403 (a firewall?)",
+                                 "多数页面返回 403（可能被防火墙拦截）"));
+    sr.complete = s->incomplete == NULL;
+    sr.incomplete_reason = s->incomplete;
+    sr.page_cap_reached = s->page_cap_reached;
+    if (c->cb->on_site_done) c->cb->on_site_done(c->cb->ud, &sr);
+}
+
+static bool crawl_site_init(crawl_ctx *c, site_state *s, const crawl_site_spec *spec, err *e) {
+    s->spec = *spec;
+    s->home = url_normalize(spec->home_url);
+    if (!s->home)
+        return err_set(e, ERR_INPUT, L("%s: not a valid homepage URL: %s", "%s：首页网址无效：%s"),
+                       spec->code, spec->home_url);
+    s->scope = url_scope_new(spec->home_url, spec->hosts ? spec->hosts : "", e);
+    s->queued = strmap_new();
+    s->links = strmap_new();
+    if (!s->scope || !s->queued || !s->links) return e->cls ? false : err_set(e, ERR_NOMEM, "out of memory");
+    url_parts p;
+    if (!url_split(s->home, &p)) return err_set(e, ERR_INPUT, "%s: %s", spec->code, spec->home_url);
+    sbuf rb = SBUF_INIT;
+    sbuf_append(&rb, s->home, (size_t)(p.path - s->home));
+    sbuf_puts(&rb, "/robots.txt");
+    s->robots_url = sbuf_detach(&rb);
+    (void)c;
+    return true;
+}
+
+static void crawl_site_free(site_state *s) {
+    url_scope_free(s->scope);
+    robots_free(s->robots);
+    free(s->home);
+    free(s->robots_url);
+    strmap_free(s->queued, NULL);
+    strmap_free(s->links, site_link_free);
+    free(s->order);
+    free(s->incomplete);
+}
+
+bool crawl_run(const crawl_config *cfg, const crawl_site_spec *sites, size_t nsites,
+               const crawl_callbacks *cb, err *e) {
+    /* Zero means the default; a negative depth means the homepage only. */
+    crawl_config conf = *cfg;
+    if (conf.max_pages <= 0) conf.max_pages = 5000;
+    if (conf.max_depth == 0) conf.max_depth = 20;
+    else if (conf.max_depth < 0) conf.max_depth = 0;
+    if (conf.soft404_max_text == 0) conf.soft404_max_text = 512;
+    cfg = &conf;
+    crawl_ctx c = {.cfg = cfg, .cb = cb, .nsites = nsites, .e = e};
+    crawl_stop_flag = 0;
+    c.results = strmap_new();
+    c.sites = calloc(nsites ? nsites : 1, sizeof *c.sites);
+    bool ok = c.results && c.sites;
+    if (!ok) err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t i = 0; ok && i < nsites; i++) ok = crawl_site_init(&c, &c.sites[i], &sites[i], e);
+    if (ok) ok = (c.fc = fetch_new(&cfg->fetch, e)) != NULL;
+    if (ok) {
+        crawl_active_client = c.fc;
+        progress_start(L("fetching", "抓取"), 0);
+        for (size_t i = 0; i < nsites && !c.failed; i++) {
+            site_state *s = &c.sites[i];
+            if (cfg->ignore_robots) {
+                s->robots = robots_allow_all();
+                bool created;
+                site_link *l = site_link_for(&c, s, s->home, &created);
+                if (!s->robots || !l) crawl_fail_nomem(&c);
+                else crawl_consider_page(&c, s, l, s->home, 0);
+            } else {
+                crawl_submit(&c, s, REQ_ROBOTS, s->robots_url, 0, NULL);
+            }
+        }
+        ok = fetch_run(c.fc, e) && !c.failed;
+        progress_done();
+        crawl_active_client = NULL;
+        if (ok)
+            for (size_t i = 0; i < nsites; i++) crawl_report_site(&c, &c.sites[i]);
+    }
+    fetch_free(c.fc);
+    for (size_t i = 0; c.sites && i < nsites; i++) crawl_site_free(&c.sites[i]);
+    free(c.sites);
+    strmap_free(c.results, link_result_free);
+    return ok;
+}
