@@ -32,7 +32,6 @@ typedef struct link_result {
     char *error_text;
     char *final_url;
     bool soft404;
-    bool skipped; /* not checked: robots.txt of its own site forbids it */
     int64_t checked_at_ms;
 } link_result;
 
@@ -41,6 +40,10 @@ typedef struct site_link {
     const char *url; /* the key in crawl_ctx.results */
     link_result *res;
     bool internal, from_home;
+    bool linked; /* some page links to it (the homepage entry may be bookkeeping only) */
+    /* Not checked for this site: its robots.txt forbids the URL. Per site,
+     * since another site may link to the same URL and check it. */
+    bool skipped;
     crawl_ref refs[CRAWL_MAX_REFS];
     size_t nrefs;
 } site_link;
@@ -263,6 +266,7 @@ static site_link *site_link_for(crawl_ctx *c, site_state *s, const char *url, bo
 }
 
 static void site_link_add_ref(site_link *l, const char *page_url, const page_link *pl, bool from_home) {
+    l->linked = true;
     if (from_home) l->from_home = true;
     if (l->nrefs >= CRAWL_MAX_REFS) return;
     for (size_t i = 0; i < l->nrefs; i++)
@@ -333,7 +337,9 @@ static bool crawl_submit(crawl_ctx *c, site_state *s, req_kind kind, const char 
     err e = {0};
     if (!fetch_submit(c->fc, &fr, crawl_on_done, &e)) {
         free(r);
-        if (res) {
+        /* After a stop nothing is checked any more: not checked is not
+         * broken. */
+        if (res && !crawl_stop_flag) {
             res->state = LINK_DONE;
             res->error = FETCH_ERR_OTHER;
             free(res->error_text);
@@ -391,7 +397,7 @@ static void crawl_handle_link(crawl_ctx *c, site_state *s, const page *pg, const
     }
     site_link_add_ref(l, pg->url, pl, depth == 0);
     if (l->internal && !robots_allowed(s->robots, crawl_path_query(url))) {
-        if (l->res->state == LINK_NEW) l->res->skipped = true;
+        l->skipped = true;
         free(url);
         return;
     }
@@ -550,6 +556,13 @@ static void crawl_on_done(const fetch_request *req, const fetch_result *res, voi
     crawl_ctx *c = r->ctx;
     c->done++;
     progress_update(c->done);
+    if (crawl_stop_flag && res->error == FETCH_ERR_OTHER) {
+        /* Answered "stopped" by fetch_stop(): the URL was not checked, so it
+         * is not broken (a result an earlier fetch gave stays). */
+        if (r->res && r->res->state == LINK_PENDING) r->res->state = LINK_NEW;
+        free(r);
+        return;
+    }
     if (!c->failed) {
         switch (r->kind) {
         case REQ_ROBOTS: crawl_robots_done(c, r, res); break;
@@ -565,18 +578,25 @@ static void crawl_on_done(const fetch_request *req, const fetch_result *res, voi
 /* ---- run ---------------------------------------------------------------- */
 
 static bool crawl_link_broken(const link_result *r) {
-    if (r->state != LINK_DONE || r->skipped) return false;
+    if (r->state != LINK_DONE) return false;
     if (r->error == FETCH_ERR_TOO_LARGE) return false; /* it answered */
     if (r->error != FETCH_OK) return true;
     return r->status >= 400 || r->soft404;
 }
 
 static void crawl_report_site(crawl_ctx *c, site_state *s) {
-    crawl_site_result sr = {.site_code = s->spec.code, .pages = s->pages_parsed,
-                            .links = (int)s->norder};
+    crawl_site_result sr = {.site_code = s->spec.code, .pages = s->pages_parsed};
     for (size_t i = 0; i < s->norder; i++) {
         site_link *l = s->order[i];
-        link_result *r = l->res;
+        /* A link robots.txt kept us from is reported unchecked, whatever
+         * another site's check of the same URL found. */
+        static const link_result unchecked = {.state = LINK_NEW};
+        const link_result *r = l->skipped ? &unchecked : l->res;
+        /* The homepage's own entry is not a link unless a page holds it: a
+         * homepage that fails makes the crawl incomplete, not a broken link
+         * without a referrer. */
+        if (!l->linked) continue;
+        sr.links++;
         bool broken = crawl_link_broken(r);
         if (broken) sr.broken++;
         if (!c->cb->on_link) continue;
