@@ -214,6 +214,25 @@ int cmd_inspect(const cli_globals *g, int argc, char **argv) {
     if (status == EXIT_OK && !(s = cli_open_store(g))) status = EXIT_FAILURE_;
     err e = {0};
     if (status == EXIT_OK) {
+        if (ncodes == 0) {
+            if (!store_sites_each(s, NULL, inspect_collect_site, &sites, &e)) status = cli_fail(&e);
+        } else {
+            for (size_t i = 0; status == EXIT_OK && i < ncodes; i++) {
+                site_rec one = {0};
+                if (store_site_get(s, codes[i], &one, &e)) {
+                    inspect_collect_site(&one, &sites);
+                    site_rec_free(&one);
+                } else if (e.cls != ERR_NONE) {
+                    status = cli_fail(&e);
+                } else {
+                    status = cli_usage_error(argv[0], L("no registered site has the code %s",
+                                                        "登记表中没有网站标识码为 %s 的网站"),
+                                             codes[i]);
+                }
+            }
+        }
+    }
+    if (status == EXIT_OK) {
         round_rec existing = {0};
         if (store_round_get(s, round_name, &existing, &e)) {
             if (as_of && strcmp(as_of, existing.as_of) != 0)
@@ -236,25 +255,6 @@ int cmd_inspect(const cli_globals *g, int argc, char **argv) {
             if (!store_round_ensure(s, &want, &round, &created, &e)) status = cli_fail(&e);
         } else {
             status = EXIT_FAILURE_;
-        }
-    }
-    if (status == EXIT_OK) {
-        if (ncodes == 0) {
-            if (!store_sites_each(s, NULL, inspect_collect_site, &sites, &e)) status = cli_fail(&e);
-        } else {
-            for (size_t i = 0; status == EXIT_OK && i < ncodes; i++) {
-                site_rec one = {0};
-                if (store_site_get(s, codes[i], &one, &e)) {
-                    inspect_collect_site(&one, &sites);
-                    site_rec_free(&one);
-                } else if (e.cls != ERR_NONE) {
-                    status = cli_fail(&e);
-                } else {
-                    status = cli_usage_error(argv[0], L("no registered site has the code %s",
-                                                        "登记表中没有网站标识码为 %s 的网站"),
-                                             codes[i]);
-                }
-            }
         }
     }
     if (status == EXIT_OK) {

@@ -21,6 +21,9 @@
 /* A URL longer than this is not followed (it is still checked). */
 #define CRAWL_MAX_URL 1024
 #define CRAWL_MAX_SEGMENTS 20
+/* Calendars before this year are traps too: no government site has pages
+ * from before the web. */
+#define CRAWL_MIN_YEAR 1990
 
 typedef enum { LINK_NEW, LINK_PENDING, LINK_DONE } link_state;
 
@@ -152,16 +155,23 @@ static bool crawl_is_trap(const site_state *s, const char *url) {
         for (size_t j = 0; j < nseg; j++)
             if (lens[i] == lens[j] && memcmp(segs[i], segs[j], lens[i]) == 0) repeats++;
         if (repeats >= 3) return true;
-        /* A calendar year far in the future: endless "next month" links. */
-        if (lens[i] == 4 && isdigit((unsigned char)segs[i][0]) && isdigit((unsigned char)segs[i][1]) &&
-            isdigit((unsigned char)segs[i][2]) && isdigit((unsigned char)segs[i][3])) {
+        /* A calendar walking out of any plausible range: /cal/2091/05/ (a
+         * year segment followed by a month segment), so that a topic folder
+         * such as /zt/2035/ is still crawled. */
+        if (lens[i] == 4 && i + 1 < nseg && lens[i + 1] <= 2 && isdigit((unsigned char)segs[i][0]) &&
+            isdigit((unsigned char)segs[i][1]) && isdigit((unsigned char)segs[i][2]) &&
+            isdigit((unsigned char)segs[i][3]) && isdigit((unsigned char)segs[i + 1][0]) &&
+            (lens[i + 1] == 1 || isdigit((unsigned char)segs[i + 1][1]))) {
             int year = atoi(segs[i]);
-            if (year >= 1900 && year > s->year_max) return true;
+            if (year >= 1900 && (year > s->year_max || year < CRAWL_MIN_YEAR)) return true;
         }
     }
-    /* The same in queries: year=2091 */
+    /* The same in queries: year=2091, as a parameter of its own. */
     for (const char *y = p.query; y && y < p.query + p.query_len; y++) {
-        if (strncasecmp(y, "year=", 5) == 0 && atoi(y + 5) > s->year_max) return true;
+        if ((y == p.query || y[-1] == '&') && strncasecmp(y, "year=", 5) == 0) {
+            int year = atoi(y + 5);
+            if (year > s->year_max || (year > 0 && year < CRAWL_MIN_YEAR)) return true;
+        }
     }
     return false;
 }
@@ -584,6 +594,13 @@ static bool crawl_link_broken(const link_result *r) {
     return r->status >= 400 || r->soft404;
 }
 
+static bool crawl_form_only(const site_link *l) {
+    if (l->nrefs == 0) return false;
+    for (size_t i = 0; i < l->nrefs; i++)
+        if (strcmp(l->refs[i].tag, "form") != 0) return false;
+    return true;
+}
+
 static void crawl_report_site(crawl_ctx *c, site_state *s) {
     crawl_site_result sr = {.site_code = s->spec.code, .pages = s->pages_parsed};
     for (size_t i = 0; i < s->norder; i++) {
@@ -598,6 +615,12 @@ static void crawl_report_site(crawl_ctx *c, site_state *s) {
         if (!l->linked) continue;
         sr.links++;
         bool broken = crawl_link_broken(r);
+        /* A form's action refused with a plain GET (405 for a POST-only
+         * search, 400 for missing parameters) still works as a form. */
+        if (broken && r->error == FETCH_OK && crawl_form_only(l) &&
+            (r->status == 400 || r->status == 405 || r->status == 411 || r->status == 415 ||
+             r->status == 422))
+            broken = false;
         if (broken) sr.broken++;
         if (!c->cb->on_link) continue;
         crawl_link cl = {.site_code = s->spec.code,

@@ -137,6 +137,11 @@ expect_eq "$(row_of "$EXT" | cut -d, -f1)" "$ID_EXT" "id kept (external)"
 
 run gi inspect --round r1 --site 6199009999 --delay 0 --resolve "$RESOLVE"
 expect_rc 2 "unknown --site"; expect_err "no registered site has the code 6199009999"
+# A usage error creates no round.
+run gi inspect --round fresh --as-of 2020-08-10 --site 6199009999 --delay 0
+expect_rc 2 "unknown --site, new round"
+run gi findings --round fresh
+expect_rc 2 "no round was created"; expect_err "no round named fresh"
 
 # --as-of is fixed when the round is created.
 run gi inspect --round r1 --as-of 2020-08-11 --delay 0 --resolve "$RESOLVE"
