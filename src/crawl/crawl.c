@@ -441,6 +441,13 @@ static size_t crawl_text_chars(const page *pg, size_t limit) {
     return n;
 }
 
+static size_t crawl_navigable_links(const page *pg) {
+    size_t n = 0;
+    for (size_t i = 0; i < pg->nlinks; i++)
+        if (pg->links[i].kind == URL_HTTP && crawl_tag_navigates(pg->links[i].tag)) n++;
+    return n;
+}
+
 static bool crawl_is_soft404(const crawl_config *cfg, const page *pg) {
     if (!cfg->soft404_titles) return false;
     const char *title = pg->title ? pg->title : "";
@@ -503,6 +510,13 @@ static void crawl_page_done(crawl_ctx *c, crawl_req *r, const fetch_result *res)
     }
     s->pages_parsed++;
     if (r->res && crawl_is_soft404(c->cfg, pg)) r->res->soft404 = true;
+    /* A homepage with no link to follow and next to no text is a WAF's
+     * JavaScript challenge or a page that scripts build: the site's
+     * columns are out of reach. */
+    if (home && crawl_navigable_links(pg) == 0 && crawl_text_chars(pg, 200) < 200)
+        site_set_incomplete(s, L("the homepage has no links to follow (a JavaScript challenge or a "
+                                 "page built by scripts?)",
+                                 "首页没有可跟踪的链接（可能是 JavaScript 验证页或由脚本生成的页面）"));
     if (home && s->year_max == 0) {
         time_t t = (time_t)(res->fetched_at_ms / 1000);
         struct tm tm;

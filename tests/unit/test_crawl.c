@@ -700,6 +700,30 @@ static void test_home_500(void **state) {
     testserver_stop(t);
 }
 
+/* A WAF's JavaScript challenge: 200, a script, no link to follow. */
+static void test_js_challenge(void **state) {
+    (void)state;
+    testserver_route routes[] = {
+        {.path = "/", .headers = html_hdr,
+         .body = "<html><head><title>安全验证</title><script src=\"/c.js\"></script></head>"
+                 "<body><noscript>请开启JavaScript</noscript></body></html>"},
+        {.path = "/c.js", .body = "document.cookie='x=1';location.reload();"},
+    };
+    testserver *t = testserver_start(routes, 2);
+    assert_non_null(t);
+    crawl_config cfg = quick_config();
+    char *home = xstrdup(testserver_url(t, "/"));
+    crawl_site_spec site = {.code = "6199000005", .home_url = home};
+    seen s = {0};
+    crawl_one(&cfg, &site, 1, &s);
+    assert_false(s.sites[0].complete);
+    assert_non_null(strstr(s.sites[0].reason, "JavaScript"));
+    assert_int_equal(s.sites[0].broken, 0);
+    seen_free(&s);
+    free(home);
+    testserver_stop(t);
+}
+
 static void test_robots_503(void **state) {
     (void)state;
     testserver_route routes[] = {
@@ -1136,6 +1160,7 @@ int main(void) {
         cmocka_unit_test(test_site_defects),
         cmocka_unit_test(test_page_cap),
         cmocka_unit_test(test_home_500),
+        cmocka_unit_test(test_js_challenge),
         cmocka_unit_test(test_robots_503),
         cmocka_unit_test(test_interrupted),
         cmocka_unit_test(test_shared_checks_robots),
