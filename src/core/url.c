@@ -47,12 +47,12 @@
 
 /* ---- byte classes ------------------------------------------------------- */
 
-enum { C_ESC = 0, C_UNRES = 1, C_KEEP = 2, C_PCT = 3 };
+enum { C_ESC = URL_CHAR_ESCAPE, C_UNRES = URL_CHAR_UNRESERVED, C_KEEP = URL_CHAR_RESERVED, C_PCT = URL_CHAR_PERCENT };
 
 /* For paths and queries: unreserved characters are written raw (and their
  * escapes decoded), reserved characters keep the form they were written in
  * (raw "/" and "%2F" differ), everything else is escaped. */
-static const unsigned char url_class[256] = {
+const unsigned char url_char_class[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 2, 0, 0, 2, 3, 2, 2, 2, 2, 2, 2, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 0, 2, 0, 2,
     2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
@@ -131,14 +131,14 @@ static void put_encoded(wbuf *w, const char *s, size_t n, bool path) {
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = u[i];
-        unsigned char k = url_class[c];
+        unsigned char k = url_char_class[c];
         if (k == C_UNRES || k == C_KEEP) {
             *o++ = (char)c;
         } else if (k == C_PCT) {
             int hi, lo;
             if (n - i >= 3 && (hi = hexval(u[i + 1])) >= 0 && (lo = hexval(u[i + 2])) >= 0) {
                 unsigned char v = (unsigned char)(hi << 4 | lo);
-                if (url_class[v] == C_UNRES) {
+                if (url_char_class[v] == C_UNRES) {
                     *o++ = (char)v;
                 } else {
                     o[0] = '%', o[1] = hexdig[hi], o[2] = hexdig[lo];

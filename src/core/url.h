@@ -75,6 +75,12 @@ url_scope *url_scope_new(const char *home_url, const char *hosts, err *e);
 bool url_in_scope(const url_scope *s, const char *normalized);
 void url_scope_free(url_scope *s);
 
+/* How a byte is written in a path or query: unreserved characters raw (and
+ * their escapes decoded), reserved ones as written, '%' starts an escape,
+ * anything else escaped. Shared with robots.txt matching. */
+enum { URL_CHAR_ESCAPE = 0, URL_CHAR_UNRESERVED = 1, URL_CHAR_RESERVED = 2, URL_CHAR_PERCENT = 3 };
+extern const unsigned char url_char_class[256];
+
 /* True when the host ends in .gov.cn or .政务 (or its punycode form
  * .xn--zfr164b), in any case, raw or punycode, with or without a trailing
  * dot; "gov.cn.evil.com" and "notgov.cn" do not. */

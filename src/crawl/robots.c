@@ -25,6 +25,8 @@
  */
 #include "crawl/robots.h"
 
+#include "core/url.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,17 +54,6 @@ struct robots {
     bool named;    /* a group named this set's agent */
 };
 
-/* Same classes as core/url.c: 1 unreserved, 2 reserved, 3 '%', 0 escape. */
-static const unsigned char rb_class[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 2, 0, 0, 2, 3, 2, 2, 2, 2, 2, 2, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 0, 2, 0, 2,
-    2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
-    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-};
 
 static int rb_hex(unsigned char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -89,13 +80,13 @@ static void rb_encode(sbuf *b, const char *s, size_t n, bool pattern) {
                 continue;
             }
             unsigned char v = (unsigned char)(hi << 4 | lo);
-            if (rb_class[v] == 1) sbuf_putc(b, (char)v);
+            if (url_char_class[v] == URL_CHAR_UNRESERVED) sbuf_putc(b, (char)v);
             else rb_pct(b, v);
             i += 2;
         } else if (c == '*') {
             if (pattern) sbuf_putc(b, '*');
             else rb_pct(b, c);
-        } else if (c == '$' || rb_class[c] == 0) {
+        } else if (c == '$' || url_char_class[c] == URL_CHAR_ESCAPE) {
             rb_pct(b, c);
         } else {
             sbuf_putc(b, (char)c);
