@@ -11,7 +11,9 @@ $TMPDIR/govinspect-parsers/inputs); nothing goes into the repository.
 import os
 import sys
 
-corpus = sys.argv[2] if len(sys.argv) > 2 else '/work/shared/corpus'
+# The shared corpus sits beside the repository.
+corpus = sys.argv[2] if len(sys.argv) > 2 else os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'shared', 'corpus')
 out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
     os.environ.get('TMPDIR', '/tmp'), 'govinspect-parsers', 'inputs')
 os.makedirs(os.path.join(out, 'hostile'), exist_ok=True)

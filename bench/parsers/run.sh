@@ -14,7 +14,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 corpus=${1:-$(cd "$here/../.." && pwd)/../shared/corpus}
-[ -d "$corpus/gov_html" ] || corpus=/work/shared/corpus
+[ -d "$corpus/gov_html" ] || { echo "run.sh: no corpus at $corpus (pass its path)" >&2; exit 1; }
 work=${TMPDIR:-/tmp}/govinspect-parsers
 pb="$here/parse_bench"
 [ -x "$pb" ] || "$here/build.sh"
