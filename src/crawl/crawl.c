@@ -9,7 +9,9 @@
 #include "crawl/robots.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,8 @@
 /* Calendars before this year are traps too: no government site has pages
  * from before the web. */
 #define CRAWL_MIN_YEAR 1990
+/* Month pages (/cal/2020/08/) followed under one prefix. */
+#define CRAWL_MAX_MONTH_PAGES 36
 
 typedef enum { LINK_NEW, LINK_PENDING, LINK_DONE } link_state;
 
@@ -59,6 +63,7 @@ typedef struct site_state {
     char *robots_url;
     strmap *queued;  /* page URLs queued for GET */
     strmap *links;   /* url -> site_link* */
+    strmap *calendars; /* path prefix -> month pages followed (as an integer) */
     site_link **order; /* discovery order, for stable output */
     size_t norder, caporder;
     int pages_queued, pages_parsed, pages_forbidden;
@@ -132,9 +137,20 @@ static bool crawl_tag_navigates(const char *tag) {
            strcmp(tag, "frame") == 0;
 }
 
+/* Counts month pages under one path prefix; false once the cap is reached. */
+static bool crawl_calendar_allow(site_state *s, const char *path, size_t prefix_len) {
+    char key[CRAWL_MAX_URL + 1];
+    if (prefix_len > CRAWL_MAX_URL) return false;
+    memcpy(key, path, prefix_len);
+    key[prefix_len] = '\0';
+    uintptr_t n = (uintptr_t)strmap_get(s->calendars, key);
+    if (n >= CRAWL_MAX_MONTH_PAGES) return false;
+    return strmap_put(s->calendars, key, (void *)(n + 1), NULL) != NULL;
+}
+
 /* Trap defences: a URL that repeats a path segment three times, is very
  * deep or long, or walks a calendar into the future is not followed. */
-static bool crawl_is_trap(const site_state *s, const char *url) {
+static bool crawl_is_trap(site_state *s, const char *url) {
     if (strlen(url) > CRAWL_MAX_URL) return true;
     url_parts p;
     if (!url_split(url, &p)) return true;
@@ -164,6 +180,12 @@ static bool crawl_is_trap(const site_state *s, const char *url) {
             (lens[i + 1] == 1 || isdigit((unsigned char)segs[i + 1][1]))) {
             int year = atoi(segs[i]);
             if (year >= 1900 && (year > s->year_max || year < CRAWL_MIN_YEAR)) return true;
+            /* A month page (nothing after the month but an index file):
+             * a calendar or a monthly archive. Following "previous month"
+             * forever is a trap; a few years of them are plenty. */
+            bool month_page = i + 2 == nseg || (i + 3 == nseg && strncmp(segs[i + 2], "index", 5) == 0);
+            if (month_page && year >= 1900 && !crawl_calendar_allow(s, p.path, (size_t)(segs[i] - p.path)))
+                return true;
         }
     }
     /* The same in queries: year=2091, as a parameter of its own. */
@@ -671,7 +693,8 @@ static bool crawl_site_init(crawl_ctx *c, site_state *s, const crawl_site_spec *
     s->scope = url_scope_new(spec->home_url, spec->hosts ? spec->hosts : "", e);
     s->queued = strmap_new();
     s->links = strmap_new();
-    if (!s->scope || !s->queued || !s->links) return e->cls ? false : err_set(e, ERR_NOMEM, "out of memory");
+    s->calendars = strmap_new();
+    if (!s->scope || !s->queued || !s->links || !s->calendars) return e->cls ? false : err_set(e, ERR_NOMEM, "out of memory");
     url_parts p;
     if (!url_split(s->home, &p)) return err_set(e, ERR_INPUT, "%s: %s", spec->code, spec->home_url);
     sbuf rb = SBUF_INIT;
@@ -689,6 +712,7 @@ static void crawl_site_free(site_state *s) {
     free(s->robots_url);
     strmap_free(s->queued, NULL);
     strmap_free(s->links, site_link_free);
+    strmap_free(s->calendars, NULL);
     free(s->order);
     free(s->incomplete);
 }
@@ -698,7 +722,9 @@ bool crawl_run(const crawl_config *cfg, const crawl_site_spec *sites, size_t nsi
     /* Zero means the default; a negative depth means the homepage only. */
     crawl_config conf = *cfg;
     if (conf.max_pages <= 0) conf.max_pages = 5000;
-    if (conf.max_depth == 0) conf.max_depth = 20;
+    /* Paginated lists chain "next page" links hundreds deep: by default the
+     * page cap and the trap defences bound a crawl, not its depth. */
+    if (conf.max_depth == 0) conf.max_depth = INT_MAX;
     else if (conf.max_depth < 0) conf.max_depth = 0;
     if (conf.soft404_max_text == 0) conf.soft404_max_text = 512;
     cfg = &conf;

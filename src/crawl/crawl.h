@@ -39,7 +39,7 @@ typedef struct crawl_site_spec {
 typedef struct crawl_config {
     fetch_config fetch;
     int max_pages;             /* per site; 0: 5000 */
-    int max_depth;             /* 0: 20; negative: the homepage only */
+    int max_depth;             /* 0: no limit; negative: the homepage only */
     bool ignore_robots;
     const char *const *soft404_titles; /* NULL-terminated phrases */
     size_t soft404_max_text;   /* body text shorter than this with a phrase: soft 404 */
