@@ -1,5 +1,6 @@
 #include "checks/inspect.h"
 
+#include "checks/availability.h"
 #include "checks/check.h"
 #include "checks/links.h"
 #include "core/date.h"
@@ -181,6 +182,21 @@ static void inspect_on_site_done(void *ud, const crawl_site_result *r) {
     }
 }
 
+/* Availability (site.unreachable, probe.insufficient, downtime.excess) is
+ * judged from stored probes and downtime, not from the crawl: recorded for
+ * each site before the crawl, in a transaction of its own, and complete
+ * whatever the crawl then does. */
+static bool inspect_availability(check_ctx *c) {
+    if (!store_begin(c->s, &c->e)) return false;
+    bool ok = availability_inspect(c, c->s, c->site, c->round->as_of, &c->e) && !c->failed;
+    for (const char *const *k = availability_kinds; ok && *k; k++)
+        ok = store_findings_mark_gone(c->s, c->round->id, c->site->code, *k, c->ids, c->nids,
+                                      &c->e);
+    if (ok) ok = store_commit(c->s, &c->e);
+    else store_rollback(c->s);
+    return ok;
+}
+
 static void inspect_slot_free(void *p) {
     inspect_slot *slot = p;
     if (!slot) return;
@@ -223,6 +239,10 @@ bool inspect_sites(store *s, const rules *r, const round_rec *round, const site_
         for (size_t m = 0; m < INSPECT_NMODULES; m++)
             if (inspect_modules[m]->site_begin)
                 slot->state[m] = inspect_modules[m]->site_begin(&slot->ctx, &sites[i]);
+        if (!inspect_availability(&slot->ctx)) {
+            *e = slot->ctx.e;
+            ok = false;
+        }
     }
     if (ok) {
         crawl_callbacks cb = {.on_page = inspect_on_page,

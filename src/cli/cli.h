@@ -60,6 +60,10 @@ int cmd_rules_show(const cli_globals *g, int argc, char **argv);
 int cmd_demo(const cli_globals *g, int argc, char **argv);
 int cmd_inspect(const cli_globals *g, int argc, char **argv);
 int cmd_findings(const cli_globals *g, int argc, char **argv);
+int cmd_probe(const cli_globals *g, int argc, char **argv);
+int cmd_probes_import(const cli_globals *g, int argc, char **argv);
+int cmd_downtime_add(const cli_globals *g, int argc, char **argv);
+int cmd_downtime_list(const cli_globals *g, int argc, char **argv);
 
 extern const cli_command cli_commands[];
 

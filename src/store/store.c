@@ -189,6 +189,29 @@ bool store_probes_each(store *s, const char *site_code, const char *from, const 
     return s->ops->probes_each(s, site_code, from, to, cb, ud, e);
 }
 
+/* ---- registered downtime ---------------------------------------------- */
+
+bool store_downtime_add(store *s, const downtime_rec *d, int64_t *id, bool *inserted, err *e) {
+    err_clear(e);
+    return s->ops->downtime_add(s, d, id, inserted, e);
+}
+
+bool store_downtime_each(store *s, const char *site_code, const char *from, const char *to,
+                         store_downtime_cb cb, void *ud, err *e) {
+    err_clear(e);
+    return s->ops->downtime_each(s, site_code, from, to, cb, ud, e);
+}
+
+void downtime_rec_free(downtime_rec *d) {
+    if (!d) return;
+    free(d->site_code);
+    free(d->from);
+    free(d->to);
+    free(d->kind);
+    free(d->reason);
+    memset(d, 0, sizeof *d);
+}
+
 /* ---- findings and review ---------------------------------------------- */
 
 bool store_finding_record(store *s, const finding_rec *f, int64_t *id, err *e) {

@@ -142,6 +142,34 @@ typedef bool (*store_probe_cb)(const probe_rec *p, void *ud);
 bool store_probes_each(store *s, const char *site_code, const char *from, const char *to,
                        store_probe_cb cb, void *ud, err *e);
 
+/* ---- registered downtime (报备) ---------------------------------------- */
+
+/* A reported outage ("report") or an approved temporary take-down
+ * ("takedown") of a site, from `from` (included) to `to` (excluded). Probes
+ * inside it do not count against the site; take-downs are also counted
+ * against the rule set's limits (downtime.excess). */
+typedef struct downtime_rec {
+    int64_t id;        /* the store's; ignored when adding */
+    char *site_code;
+    char *from;        /* ISO 8601 with offset */
+    char *to;          /* ISO 8601 with offset, after from */
+    char *kind;        /* "report" | "takedown" */
+    char *reason;
+} downtime_rec;
+
+/* Adds a period. The same site, instants and kind added again is stored
+ * once (*inserted false, *id the stored one's), whatever its reason; the
+ * same instants written with other offsets are the same. Times without a UTC
+ * offset, `to` not after `from`, an unknown kind and a site not in the
+ * registry are refused (ERR_INPUT). `id` and `inserted` may be NULL. */
+bool store_downtime_add(store *s, const downtime_rec *d, int64_t *id, bool *inserted, err *e);
+/* Periods of one site (NULL: every site) that overlap [from, to) (ISO
+ * strings compared as instants; NULL: unbounded), in the order added. */
+typedef bool (*store_downtime_cb)(const downtime_rec *d, void *ud);
+bool store_downtime_each(store *s, const char *site_code, const char *from, const char *to,
+                         store_downtime_cb cb, void *ud, err *e);
+void downtime_rec_free(downtime_rec *d);
+
 /* ---- findings and review ---------------------------------------------- */
 
 typedef struct finding_rec {

@@ -33,6 +33,9 @@ typedef struct store_ops {
     bool (*probe_add)(store *s, const probe_rec *p, bool *inserted, err *e);
     bool (*probes_each)(store *s, const char *site_code, const char *from, const char *to,
                         store_probe_cb cb, void *ud, err *e);
+    bool (*downtime_add)(store *s, const downtime_rec *d, int64_t *id, bool *inserted, err *e);
+    bool (*downtime_each)(store *s, const char *site_code, const char *from, const char *to,
+                          store_downtime_cb cb, void *ud, err *e);
     bool (*finding_record)(store *s, const finding_rec *f, int64_t *id, err *e);
     bool (*findings_mark_gone)(store *s, int64_t round_id, const char *target,
                                const char *kind_prefix, const int64_t *keep, size_t nkeep,

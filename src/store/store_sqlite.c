@@ -192,6 +192,7 @@ _Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_LATEST,
 #define MEDIA_COLS "media_id,platform,name,unit,org,source,seq"
 #define ROUND_COLS "id,name,as_of,label,rules_text,created_at"
 #define PROBE_COLS "site_code,time,ok,http_status,elapsed_ms,error,time_ms"
+#define DOWNTIME_COLS "id,site_code,from_time,to_time,kind,reason"
 #define FINDING_COLS                                                                     \
     "id,round_id,target,target_kind,kind,subject,indicator,status,url,source_url,"      \
     "observed_at,evidence,summary,reviewed_by,review_note,reviewed_at"
@@ -218,6 +219,9 @@ typedef enum {
     ST_ROUND_GET,
     ST_PROBE_INSERT,
     ST_PROBES_PAGE,
+    ST_DOWNTIME_INSERT,
+    ST_DOWNTIME_FIND,
+    ST_DOWNTIME_PAGE,
     ST_FINDING_FIND,
     ST_FINDING_INSERT,
     ST_FINDING_UPDATE,
@@ -261,6 +265,17 @@ static const char *const sql_text[ST__COUNT] = {
                         " ON CONFLICT (site_code, time_ms) DO NOTHING",
     [ST_PROBES_PAGE] = "SELECT " PROBE_COLS " FROM probes WHERE site_code = ?1"
                        " AND time_ms >= ?2 AND time_ms < ?3 ORDER BY time_ms LIMIT ?4",
+    /* The downtime table has no unique key (migration 2): the identity
+     * (site, instants, kind) is kept by inserting only when it is new. */
+    [ST_DOWNTIME_INSERT] =
+        "INSERT INTO downtime (site_code,from_time,from_ms,to_time,to_ms,kind,reason)"
+        " SELECT ?1,?2,?3,?4,?5,?6,?7 WHERE NOT EXISTS (SELECT 1 FROM downtime"
+        " WHERE site_code = ?1 AND from_ms = ?3 AND to_ms = ?5 AND kind = ?6)",
+    [ST_DOWNTIME_FIND] = "SELECT id FROM downtime WHERE site_code = ?1 AND from_ms = ?2"
+                         " AND to_ms = ?3 AND kind = ?4 ORDER BY id LIMIT 1",
+    [ST_DOWNTIME_PAGE] = "SELECT " DOWNTIME_COLS " FROM downtime WHERE id > ?1"
+                         " AND (?2 IS NULL OR site_code = ?2) AND to_ms > ?3 AND from_ms < ?4"
+                         " ORDER BY id LIMIT ?5",
     [ST_FINDING_FIND] = "SELECT id, status, prev_status, reviewed_by FROM findings"
                         " WHERE round_id = ?1 AND target = ?2 AND kind = ?3 AND subject = ?4",
     [ST_FINDING_INSERT] =
@@ -379,6 +394,7 @@ static const char *const platforms[] = {"wechat", "weibo", "douyin", "toutiao", 
 static const char *const target_kinds[] = {"site", "media", NULL};
 static const char *const new_statuses[] = {"pending", "confirmed", "dismissed", NULL};
 static const char *const review_statuses[] = {"confirmed", "dismissed", NULL};
+static const char *const downtime_kinds[] = {"report", "takedown", NULL};
 
 /* ---- transactions ----------------------------------------------------- */
 
@@ -795,6 +811,7 @@ typedef union {
     store_site_cb site;
     store_media_cb media;
     store_probe_cb probe;
+    store_downtime_cb downtime;
     store_finding_cb finding;
 } any_cb;
 
@@ -1131,6 +1148,115 @@ static bool sq_probes_each(store *s, const char *site_code, const char *from, co
                      L("reading probes of %s", "读取 %s 的探测记录"), nz(site_code), e);
 }
 
+/* ---- registered downtime ---------------------------------------------- */
+
+static bool sq_downtime_add(store *s, const downtime_rec *d, int64_t *id, bool *inserted,
+                            err *e) {
+    sq_store *q = sq(s);
+    if (!d || !d->site_code || !*d->site_code)
+        return err_set(e, ERR_USAGE, "%s",
+                       L("a downtime period needs its site code", "停机报备缺少网站标识码"));
+    int64_t from_ms, to_ms;
+    if (!iso_to_ms(d->from, &from_ms)) return bad_time(e, d->from);
+    if (!iso_to_ms(d->to, &to_ms)) return bad_time(e, d->to);
+    if (to_ms <= from_ms)
+        return err_set(e, ERR_INPUT,
+                       L("downtime of %s: the end %s is not after the start %s",
+                         "%s 的停机报备：结束时间 %s 不晚于开始时间 %s"),
+                       d->site_code, nz(d->to), nz(d->from));
+    if (!one_of(d->kind, downtime_kinds))
+        return err_set(e, ERR_INPUT,
+                       L("downtime of %s: kind must be report or takedown, not \"%s\"",
+                         "%s 的停机报备：类型须为 report（故障报备）或 takedown（临时下线），而不是“%s”"),
+                       d->site_code, nz(d->kind));
+    bool own;
+    if (!tx_open(q, &own, e)) return false;
+    sqlite3_stmt *st = stmt(q, ST_DOWNTIME_INSERT, e);
+    bool ok = st != NULL, made = false;
+    if (ok) {
+        bool b = bind_str(st, 1, d->site_code) == SQLITE_OK &&
+                 bind_str(st, 2, d->from) == SQLITE_OK &&
+                 sqlite3_bind_int64(st, 3, from_ms) == SQLITE_OK &&
+                 bind_str(st, 4, d->to) == SQLITE_OK &&
+                 sqlite3_bind_int64(st, 5, to_ms) == SQLITE_OK &&
+                 bind_str(st, 6, d->kind) == SQLITE_OK && bind_str(st, 7, d->reason) == SQLITE_OK;
+        ok = b && sqlite3_step(st) == SQLITE_DONE;
+        if (!b) nomem(e);
+        else if (!ok && sqlite3_extended_errcode(q->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
+            err_set(e, ERR_INPUT, L("downtime of %s: no such site in the registry",
+                                    "%s 的停机报备：登记表中没有该网站"),
+                    d->site_code);
+        else if (!ok)
+            sq_fail(q, e, L("saving downtime of %s", "保存 %s 的停机报备"), d->site_code);
+        stmt_done(st);
+        made = ok && sqlite3_changes(q->db) == 1;
+    }
+    int64_t rowid = made ? sqlite3_last_insert_rowid(q->db) : 0;
+    if (ok && !made) {
+        st = stmt(q, ST_DOWNTIME_FIND, e);
+        ok = st && bind_str(st, 1, d->site_code) == SQLITE_OK &&
+             sqlite3_bind_int64(st, 2, from_ms) == SQLITE_OK &&
+             sqlite3_bind_int64(st, 3, to_ms) == SQLITE_OK && bind_str(st, 4, d->kind) == SQLITE_OK;
+        if (ok && sqlite3_step(st) == SQLITE_ROW) rowid = sqlite3_column_int64(st, 0);
+        else if (st) ok = sq_fail(q, e, L("reading downtime of %s", "读取 %s 的停机报备"), d->site_code);
+        if (st) stmt_done(st);
+    }
+    ok = tx_close(q, own, ok, e);
+    if (ok && id) *id = rowid;
+    if (ok && inserted) *inserted = made;
+    return ok;
+}
+
+static bool read_downtime(sqlite3_stmt *st, downtime_rec *d) {
+    bool ok = true;
+    d->id = sqlite3_column_int64(st, 0);
+    d->site_code = col_str(st, 1, &ok);
+    d->from = col_str(st, 2, &ok);
+    d->to = col_str(st, 3, &ok);
+    d->kind = col_str(st, 4, &ok);
+    d->reason = col_str(st, 5, &ok);
+    return ok;
+}
+
+static void downtime_free_v(void *rec) { downtime_rec_free(rec); }
+
+/* Downtime pages: ?1 the id they start after, ?2 the site (NULL: all),
+ * ?3 and ?4 the instants the period must overlap. */
+typedef struct {
+    const char *site_code;
+    int64_t from_ms, to_ms;
+} downtime_range;
+
+static bool bind_downtime(sqlite3_stmt *st, const void *args, int64_t after) {
+    const downtime_range *r = args;
+    return sqlite3_bind_int64(st, 1, after) == SQLITE_OK &&
+           bind_opt(st, 2, r->site_code) == SQLITE_OK &&
+           sqlite3_bind_int64(st, 3, r->from_ms) == SQLITE_OK &&
+           sqlite3_bind_int64(st, 4, r->to_ms) == SQLITE_OK &&
+           sqlite3_bind_int(st, 5, PAGE_ROWS) == SQLITE_OK;
+}
+
+static bool page_downtime(sqlite3_stmt *st, void *rec, int64_t *next) {
+    *next = sqlite3_column_int64(st, 0);
+    return read_downtime(st, rec);
+}
+
+static bool call_downtime(any_cb cb, const void *rec, void *ud) { return cb.downtime(rec, ud); }
+
+static const page_kind downtime_pages = {
+    .id = ST_DOWNTIME_PAGE, .size = sizeof(downtime_rec), .bind = bind_downtime,
+    .read = page_downtime, .free_rec = downtime_free_v, .call = call_downtime};
+
+static bool sq_downtime_each(store *s, const char *site_code, const char *from, const char *to,
+                             store_downtime_cb cb, void *ud, err *e) {
+    downtime_range r = {.site_code = site_code, .from_ms = INT64_MIN, .to_ms = INT64_MAX};
+    if (from && !iso_to_ms(from, &r.from_ms)) return bad_time(e, from);
+    if (to && !iso_to_ms(to, &r.to_ms)) return bad_time(e, to);
+    return page_each(sq(s), &downtime_pages, &r, 0, (any_cb){.downtime = cb}, ud,
+                     L("reading downtime of %s", "读取 %s 的停机报备"),
+                     site_code ? site_code : L("all sites", "全部网站"), e);
+}
+
 /* ---- findings and review ---------------------------------------------- */
 
 static bool read_finding(sqlite3_stmt *st, finding_rec *f) {
@@ -1372,6 +1498,8 @@ static const store_ops sq_ops = {
     .round_get = sq_round_get,
     .probe_add = sq_probe_add,
     .probes_each = sq_probes_each,
+    .downtime_add = sq_downtime_add,
+    .downtime_each = sq_downtime_each,
     .finding_record = sq_finding_record,
     .findings_mark_gone = sq_findings_mark_gone,
     .findings_each = sq_findings_each,

@@ -57,6 +57,13 @@ RESOLVE="ext.test:$CLOSED:127.0.0.1"
 printf 'site_code,name,url\n6199000001,示范县人民政府,%s/\n' "$BASE" >sites.csv
 run gi sites import sites.csv
 expect_rc 0 "import"; expect_out "1 new"
+# The site was probed 20 times a day, all well, in the 7 days ending at the
+# as-of date: availability adds no finding (probe.sh tests it).
+{ echo "site_code,time,ok,http_status,elapsed_ms,error"
+  for d in 04 05 06 07 08 09 10; do for h in $(seq -w 0 19); do
+    echo "6199000001,2020-08-${d}T$h:00:00+08:00,1,200,100,"; done; done; } >probes.csv
+run gi probes import probes.csv
+expect_rc 0 "probes import"; expect_out "140 probes stored"
 
 # --- usage errors (exit 2), before any round exists.
 run gi findings --round r1

@@ -959,6 +959,16 @@ static void test_inspect_store(void **state) {
                      .unit = "", .kind = "portal", .org = "", .icp = "", .psb = ""};
     store_upsert up;
     if (!store_site_upsert(st, &site, &up, &e)) fail_msg("site: %s", e.msg);
+    /* A site probed 20 times a day, all well, over the 7 days ending at
+     * the as-of date: availability gives no finding, only the links do. */
+    for (int day = 4; day <= 10; day++)
+        for (int hour = 0; hour < 20; hour++) {
+            char when[40];
+            snprintf(when, sizeof when, "2020-08-%02dT%02d:00:00+08:00", day, hour);
+            probe_rec p = {.site_code = site.code, .time = when, .ok = true, .http_status = 200,
+                           .elapsed_ms = 100, .error = ""};
+            if (!store_probe_add(st, &p, NULL, &e)) fail_msg("probe: %s", e.msg);
+        }
 
     inspect_site_outcome o;
     stored_list f1 = {0}, f2 = {0}, f3 = {0};

@@ -826,6 +826,111 @@ static void test_probes(void **state) {
     store_close(s);
 }
 
+/* ---- registered downtime ---------------------------------------------- */
+
+static bool collect_downtime(const downtime_rec *d, void *ud) {
+    collect *c = ud;
+    size_t len = strlen(c->buf);
+    snprintf(c->buf + len, sizeof c->buf - len, "%s%lld:%s:%s", c->n ? " " : "", (long long)d->id,
+             d->site_code, d->kind);
+    c->n++;
+    return true;
+}
+
+static const char *downtime_in(store *s, const char *code, const char *from, const char *to, collect *c) {
+    err e = {0};
+    memset(c, 0, sizeof *c);
+    if (!store_downtime_each(s, code, from, to, collect_downtime, c, &e)) fail_msg("downtime_each: %s", e.msg);
+    return c->buf;
+}
+
+static void test_downtime(void **state) {
+    (void)state;
+    store *s = open_ok("downtime.db");
+    site_rec a = site("6108000001", "甲", ""), b = site("6108000002", "乙", "");
+    upsert_site(s, &a, STORE_INSERTED);
+    upsert_site(s, &b, STORE_INSERTED);
+    err e = {0};
+    int64_t id = 0;
+    bool ins = false;
+    downtime_rec d = {.site_code = (char *)"6108000001", .from = (char *)"2020-08-06T00:00:00+08:00",
+                      .to = (char *)"2020-08-06T03:00:00+08:00", .kind = (char *)"report",
+                      .reason = (char *)"机房断电"};
+    assert_true(store_downtime_add(s, &d, &id, &ins, &e));
+    assert_true(ins);
+    assert_int_equal(id, 1);
+    /* The same period again, written in UTC and with another reason: once. */
+    downtime_rec again = d;
+    again.from = (char *)"2020-08-05T16:00:00Z";
+    again.to = (char *)"2020-08-05T19:00:00Z";
+    again.reason = (char *)"重复";
+    assert_true(store_downtime_add(s, &again, &id, &ins, &e));
+    assert_false(ins);
+    assert_int_equal(id, 1);
+    /* The same instants as a take-down are another period. */
+    again.kind = (char *)"takedown";
+    assert_true(store_downtime_add(s, &again, &id, &ins, &e));
+    assert_true(ins);
+    assert_int_equal(id, 2);
+    downtime_rec other = {.site_code = (char *)"6108000002", .from = (char *)"2020-01-01T00:00:00+08:00",
+                          .to = (char *)"2020-03-01T00:00:00+08:00", .kind = (char *)"takedown",
+                          .reason = (char *)"改版"};
+    assert_true(store_downtime_add(s, &other, NULL, NULL, &e));
+
+    collect c;
+    assert_string_equal(downtime_in(s, NULL, NULL, NULL, &c),
+                        "1:6108000001:report 2:6108000001:takedown 3:6108000002:takedown");
+    assert_string_equal(downtime_in(s, "6108000001", NULL, NULL, &c),
+                        "1:6108000001:report 2:6108000001:takedown");
+    /* Overlap with [from, to): the end is excluded on both sides. */
+    assert_string_equal(downtime_in(s, NULL, "2020-08-06T03:00:00+08:00", NULL, &c), "");
+    assert_string_equal(downtime_in(s, NULL, "2020-08-06T02:59:59+08:00", NULL, &c),
+                        "1:6108000001:report 2:6108000001:takedown");
+    assert_string_equal(downtime_in(s, NULL, NULL, "2020-08-06T00:00:00+08:00", &c), "3:6108000002:takedown");
+    assert_string_equal(downtime_in(s, NULL, "2020-02-01T00:00:00Z", "2020-02-02T00:00:00Z", &c),
+                        "3:6108000002:takedown");
+
+    /* Refusals: no offset, end not after start, unknown kind, unknown site. */
+    downtime_rec bad = d;
+    bad.from = (char *)"2020-08-06T00:00:00";
+    assert_false(store_downtime_add(s, &bad, NULL, NULL, &e));
+    assert_int_equal(e.cls, ERR_INPUT);
+    bad = d;
+    bad.to = bad.from;
+    assert_false(store_downtime_add(s, &bad, NULL, NULL, &e));
+    assert_int_equal(e.cls, ERR_INPUT);
+    bad = d;
+    bad.kind = (char *)"holiday";
+    assert_false(store_downtime_add(s, &bad, NULL, NULL, &e));
+    assert_int_equal(e.cls, ERR_INPUT);
+    assert_non_null(strstr(e.msg, "holiday"));
+    bad = d;
+    bad.site_code = (char *)"6199999999";
+    assert_false(store_downtime_add(s, &bad, NULL, NULL, &e));
+    assert_int_equal(e.cls, ERR_INPUT);
+    assert_non_null(strstr(e.msg, "6199999999"));
+    assert_false(store_downtime_each(s, NULL, "bad", NULL, collect_downtime, &c, &e));
+    assert_int_equal(e.cls, ERR_INPUT);
+    /* Nothing of the refusals was stored. */
+    assert_string_equal(downtime_in(s, NULL, NULL, NULL, &c),
+                        "1:6108000001:report 2:6108000001:takedown 3:6108000002:takedown");
+
+    /* Inside a caller's transaction, a refused period leaves the others. */
+    assert_true(store_begin(s, &e));
+    bad.site_code = (char *)"6108000002";
+    bad.from = (char *)"2020-05-01T00:00:00+08:00";
+    bad.to = (char *)"2020-05-02T00:00:00+08:00";
+    bad.kind = (char *)"takedown";
+    assert_true(store_downtime_add(s, &bad, &id, &ins, &e));
+    assert_int_equal(id, 4);
+    bad.site_code = (char *)"6199999999";
+    assert_false(store_downtime_add(s, &bad, NULL, NULL, &e));
+    assert_true(store_commit(s, &e));
+    assert_int_equal(downtime_in(s, "6108000002", NULL, NULL, &c)[0] != '\0', 1);
+    assert_int_equal(c.n, 2);
+    store_close(s);
+}
+
 /* ---- rounds and findings ---------------------------------------------- */
 
 typedef struct {
@@ -1105,6 +1210,7 @@ int main(void) {
         cmocka_unit_test(test_two_handles),
         cmocka_unit_test(test_concurrent_process),
         cmocka_unit_test(test_probes),
+        cmocka_unit_test(test_downtime),
         cmocka_unit_test(test_rounds),
         cmocka_unit_test(test_findings_cycle),
     };
