@@ -405,7 +405,9 @@ static void avail_record_insufficient(check_ctx *c, const site_rec *site,
     const rules *r = check_rules(c);
     char rule[64];
     avail_rule_text(r, "indicators/probe.insufficient/day_probes", rule, sizeof rule);
-    for (size_t i = 0; i < res->ndays; i++) {
+    /* A site never probed in the window gets one finding for the window,
+     * not one per day: the cause is one (no monitoring), and so is the fix. */
+    for (size_t i = 0; res->probes > 0 && i < res->ndays; i++) {
         const availability_day *d = &res->days[i];
         if (!d->insufficient) continue;
         json_t *ev = avail_day_json(d);
@@ -422,15 +424,22 @@ static void avail_record_insufficient(check_ctx *c, const site_rec *site,
                            .evidence = ev, .summary = summary, .home = true};
         check_record(c, &f);
     }
-    if (!res->judged && res->ninsufficient == 0) {
-        /* Probes enough, but every one inside registered downtime. */
+    if (!res->judged && (res->probes == 0 || res->ninsufficient == 0)) {
+        /* No probe at all, or every one inside registered downtime. */
         char subject[32], summary[256];
         snprintf(subject, sizeof subject, "%s/%s", res->window_from, res->window_to);
-        snprintf(summary, sizeof summary,
-                 L("no probe counted from %s to %s (%d probes, all inside registered downtime): "
-                   "availability not judged",
-                   "%s 至 %s 无计入的探测（%d 次探测均在报备停机期间）：可访问性无法判定"),
-                 res->window_from, res->window_to, res->probes);
+        if (res->probes == 0)
+            snprintf(summary, sizeof summary,
+                     L("no probe stored from %s to %s: availability not judged (run govinspect "
+                       "probe, or import a probe log)",
+                       "%s 至 %s 没有探测记录：可访问性无法判定（请运行 govinspect probe 或导入探测日志）"),
+                     res->window_from, res->window_to);
+        else
+            snprintf(summary, sizeof summary,
+                     L("no probe counted from %s to %s (%d probes, all inside registered downtime): "
+                       "availability not judged",
+                       "%s 至 %s 无计入的探测（%d 次探测均在报备停机期间）：可访问性无法判定"),
+                     res->window_from, res->window_to, res->probes);
         json_t *ev = json_pack("{s:s, s:s, s:i, s:i, s:i, s:b, s:o}", "window_from", res->window_from,
                                "window_to", res->window_to, "probes", res->probes, "excluded",
                                res->excluded, "counted", res->counted, "availability_judged", 0,

@@ -287,7 +287,8 @@ expect_eq "$(row probe.insufficient)" "probe.insufficient,confirmed" "informatio
 # A later round: no probe in its window, availability not judged.
 run gi inspect --round r2 --as-of 2020-08-20 --site 6199000001 --max-pages 1 --max-depth 0 --delay 0 --timeout 2
 run gi findings --round r2 --target 6199000001 --format json
-expect_eq "$(grep -c '"kind": "probe.insufficient"' <<<"$OUT")" "7" "seven empty days"
+expect_eq "$(grep -c '"kind": "probe.insufficient"' <<<"$OUT")" "1" "one finding for a window without probes"
+expect_out "no probe stored from 2020-08-14 to 2020-08-20"
 expect_no_out '"kind": "site.unreachable"'
 expect_out "availability not judged"
 
