@@ -49,9 +49,10 @@ static bool findings_emit(const finding_rec *f, void *ud) {
         json_error_t jerr;
         json_t *ev = json_loads(f->evidence && *f->evidence ? f->evidence : "{}", 0, &jerr);
         if (!ev) ev = json_object();
-        json_t *obj = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s}", "id",
+        json_t *obj = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s}", "id",
                                 (json_int_t)f->id, "round", o->round, "target", f->target,
-                                "indicator", f->indicator, "kind", f->kind, "status", f->status,
+                                "indicator", f->indicator, "kind", f->kind, "subject", f->subject,
+                                "status", f->status,
                                 "url", f->url, "source_url", f->source_url, "observed_at",
                                 f->observed_at, "evidence", ev, "summary", f->summary);
         if (obj && *f->reviewed_by) {
