@@ -241,7 +241,7 @@ static bool probelog_row(probelog_ctx *c, const csv_row *row, err *e) {
                          probelog_columns[i].key);
             return true;
         }
-    bool known;
+    bool known = false;
     if (!probelog_site_known(c, cell[PL_CODE], &known, e)) return false;
     if (!known) {
         probelog_say(c, true, row->line, L("no registered site has the code %.40s",
