@@ -20,7 +20,7 @@ bool sbuf_reserve(sbuf *b, size_t extra) {
     return true;
 }
 
-bool sbuf_append(sbuf *b, const void *data, size_t len) {
+bool sbuf_append_slow(sbuf *b, const void *data, size_t len) {
     if (!sbuf_reserve(b, len)) return false;
     if (len) memcpy(b->data + b->len, data, len);
     b->len += len;
@@ -29,8 +29,6 @@ bool sbuf_append(sbuf *b, const void *data, size_t len) {
 }
 
 bool sbuf_puts(sbuf *b, const char *s) { return sbuf_append(b, s, strlen(s)); }
-
-bool sbuf_putc(sbuf *b, char c) { return sbuf_append(b, &c, 1); }
 
 bool sbuf_printf(sbuf *b, const char *fmt, ...) {
     va_list ap;

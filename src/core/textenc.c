@@ -69,6 +69,18 @@ bool utf8_valid(const char *data, size_t len, size_t *bad_offset) {
             while (i < len && s[i] < 0x80) i++;
             continue;
         }
+        /* The common sequences inline: CJK (three bytes, E1..EC, EE, EF:
+         * no overlong or surrogate check needed) and two-byte ones. */
+        unsigned char c = s[i];
+        if (len - i >= 3 && ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) &&
+            (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+            i += 3;
+            continue;
+        }
+        if (len - i >= 2 && c >= 0xC2 && c <= 0xDF && (s[i + 1] & 0xC0) == 0x80) {
+            i += 2;
+            continue;
+        }
         size_t bad;
         size_t n = utf8_seq(s + i, len - i, &bad);
         if (n == 0) {

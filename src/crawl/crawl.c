@@ -9,13 +9,17 @@
 #include "crawl/robots.h"
 
 #include <ctype.h>
+#include <libxml/parser.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Referrers kept per link and site: enough evidence, bounded memory when a
  * footer link sits on 20,000 pages. */
@@ -79,6 +83,7 @@ typedef struct crawl_ctx {
     site_state *sites;
     size_t nsites;
     strmap *results; /* url -> link_result* */
+    struct parse_pool *pool; /* NULL: pages are parsed on the crawl thread */
     long done, total;
     bool failed;
     err *e;
@@ -94,12 +99,15 @@ typedef struct crawl_req {
     link_result *res;
 } crawl_req;
 
-static volatile sig_atomic_t crawl_stop_flag;
-static fetch_client *volatile crawl_active_client;
+/* Atomics (lock-free, so async-signal-safe): a signal handler or another
+ * thread may stop the crawl. */
+static atomic_int crawl_stop_flag;
+static fetch_client *_Atomic crawl_active_client;
 
 void crawl_request_stop(void) {
     crawl_stop_flag = 1;
-    if (crawl_active_client) fetch_stop(crawl_active_client);
+    fetch_client *fc = crawl_active_client;
+    if (fc) fetch_stop(fc);
 }
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -114,21 +122,25 @@ static void site_set_incomplete(site_state *s, const char *reason) {
     s->incomplete = strdup(reason);
 }
 
-static bool crawl_has_suffix_ci(const char *s, size_t n, const char *suffix) {
-    size_t m = strlen(suffix);
-    return n >= m && strncasecmp(s + n - m, suffix, m) == 0;
-}
-
-/* Attachments, images and media are checked for reachability, not parsed. */
+/* Attachments, images and media are checked for reachability, not parsed:
+ * a path ending in one of these extensions (any case). */
 static bool crawl_is_document_path(const char *path, size_t len) {
     static const char *const ext[] = {
-        ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".dps", ".ppt", ".pptx",
-        ".ofd", ".zip", ".rar", ".7z", ".gz", ".tar", ".jpg", ".jpeg", ".png", ".gif",
-        ".bmp", ".webp", ".svg", ".ico", ".tif", ".tiff", ".mp3", ".mp4", ".avi", ".flv",
-        ".wmv", ".mov", ".swf", ".exe", ".apk", ".msi", ".css", ".js", ".txt", ".xml",
-        ".json", ".csv", ".woff", ".woff2", ".ttf", NULL};
+        "pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "dps", "ppt", "pptx",
+        "ofd", "zip", "rar", "7z", "gz", "tar", "jpg", "jpeg", "png", "gif",
+        "bmp", "webp", "svg", "ico", "tif", "tiff", "mp3", "mp4", "avi", "flv",
+        "wmv", "mov", "swf", "exe", "apk", "msi", "css", "js", "txt", "xml",
+        "json", "csv", "woff", "woff2", "ttf", NULL};
+    /* the text after the last '.', lower-cased: no extension is longer
+     * than 5 characters or holds a '.' */
+    size_t n = 0;
+    while (n < len && n <= 5 && path[len - 1 - n] != '.') n++;
+    if (n == 0 || n > 5 || n == len) return false;
+    char low[6];
+    for (size_t i = 0; i < n; i++) low[i] = (char)tolower((unsigned char)path[len - n + i]);
+    low[n] = '\0';
     for (size_t i = 0; ext[i]; i++)
-        if (crawl_has_suffix_ci(path, len, ext[i])) return true;
+        if (low[0] == ext[i][0] && strcmp(low, ext[i]) == 0) return true;
     return false;
 }
 
@@ -415,22 +427,26 @@ static void crawl_consider_page(crawl_ctx *c, site_state *s, site_link *l, const
 static void crawl_handle_link(crawl_ctx *c, site_state *s, const page *pg, const page_link *pl,
                               int depth) {
     if (pl->kind != URL_HTTP || !pl->url) return;
-    char *url = crawl_strip_session(pl->url);
-    if (!url) {
-        crawl_fail_nomem(c);
-        return;
+    /* Most URLs have nothing to strip: no copy for them. */
+    char *stripped = NULL;
+    const char *url = pl->url;
+    if (strpbrk(url, ";?")) {
+        if (!(url = stripped = crawl_strip_session(pl->url))) {
+            crawl_fail_nomem(c);
+            return;
+        }
     }
     bool created;
     site_link *l = site_link_for(c, s, url, &created);
     if (!l) {
-        free(url);
+        free(stripped);
         crawl_fail_nomem(c);
         return;
     }
     site_link_add_ref(l, pg->url, pl, depth == 0);
     if (l->internal && !robots_allowed(s->robots, crawl_path_query(url))) {
         l->skipped = true;
-        free(url);
+        free(stripped);
         return;
     }
     url_parts parts;
@@ -439,7 +455,7 @@ static void crawl_handle_link(crawl_ctx *c, site_state *s, const page *pg, const
         crawl_consider_page(c, s, l, url, depth + 1);
     else
         crawl_check(c, s, l);
-    free(url);
+    free(stripped);
 }
 
 static bool crawl_is_html(const fetch_result *res) {
@@ -483,7 +499,221 @@ static bool crawl_is_soft404(const crawl_config *cfg, const page *pg) {
     return false;
 }
 
-static void crawl_page_done(crawl_ctx *c, crawl_req *r, const fetch_result *res) {
+/* ---- pages: parsed by a pool of workers ---------------------------------- */
+
+/* One fetched page on its way through decode and parse. Everything the
+ * fetch result held that is needed later is copied: the result is valid
+ * during its callback only. */
+typedef struct parse_job {
+    struct parse_job *next; /* pool order: as fetched */
+    crawl_req *req;
+    char *body; size_t body_len;
+    char *content_type, *charset, *url, *final;
+    long status;
+    int64_t fetched_at_ms;
+    int state;              /* 0 waiting, 1 being parsed, 2 done */
+    /* the worker's results */
+    page *pg;               /* NULL when decoding or parsing failed */
+    bool decoded;           /* false: not decodable, no warning */
+    bool soft404;
+    char errmsg[1024];
+} parse_job;
+
+/* The workers take jobs in order; the crawl thread takes them back in the
+ * same order (a page parsed early waits for those fetched before it), so
+ * the crawl sees pages in the order of their fetches, as without a pool.
+ * At most `max` jobs are held: a full pool makes the crawl thread wait for
+ * the oldest job and handle it before it adds one (backpressure). */
+typedef struct parse_pool {
+    pthread_mutex_t mu;
+    pthread_cond_t work;    /* workers: a job to take, or quit */
+    pthread_cond_t head_done; /* the crawl thread: the oldest job is done */
+    parse_job *head, *tail; /* jobs not yet taken back */
+    parse_job *todo;        /* the first job no worker has taken */
+    size_t n, max;
+    bool quit;
+    pthread_t *threads;
+    int nthreads;
+    fetch_client *fc;
+    const crawl_config *cfg;
+} parse_pool;
+
+static void parse_job_free(parse_job *j) {
+    if (!j) return;
+    page_free(j->pg);
+    free(j->body);
+    free(j->content_type);
+    free(j->charset);
+    free(j->url);
+    free(j->final);
+    free(j->req);
+    free(j);
+}
+
+static bool crawl_is_soft404(const crawl_config *cfg, const page *pg);
+
+/* Decode and parse: no shared state but the (read-only) configuration. */
+static void parse_job_run(const crawl_config *cfg, parse_job *j) {
+    textenc_result text = {0};
+    err e = {0};
+    if (!page_decode(j->body, j->body_len, j->charset, &text, &e)) return;
+    j->decoded = true;
+    j->pg = page_parse(text.text, text.len, j->final, text.charset, &e);
+    textenc_result_free(&text);
+    if (!j->pg) snprintf(j->errmsg, sizeof j->errmsg, "%s", e.msg);
+    else if (j->req && j->req->res) j->soft404 = crawl_is_soft404(cfg, j->pg);
+}
+
+static void *pool_worker(void *arg) {
+    parse_pool *p = arg;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->todo && !p->quit) pthread_cond_wait(&p->work, &p->mu);
+        if (!p->todo) break; /* quit, and nothing left to do */
+        parse_job *j = p->todo;
+        p->todo = j->next;
+        j->state = 1;
+        pthread_mutex_unlock(&p->mu);
+        parse_job_run(p->cfg, j);
+        pthread_mutex_lock(&p->mu);
+        j->state = 2;
+        if (j == p->head) {
+            pthread_cond_broadcast(&p->head_done);
+            fetch_wakeup(p->fc);
+        }
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* The number of workers: GOVINSPECT_PARSE_THREADS when set (0: parse on
+ * the crawl thread), else one per online processor, up to 16. */
+static int pool_threads_wanted(void) {
+    const char *env = getenv("GOVINSPECT_PARSE_THREADS");
+    long n;
+    if (env && *env) n = strtol(env, NULL, 10);
+    else n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 0) n = 1;
+    return n > 16 ? 16 : (int)n;
+}
+
+static parse_pool *pool_new(const crawl_config *cfg, fetch_client *fc, int nthreads) {
+    if (nthreads <= 0) return NULL;
+    parse_pool *p = calloc(1, sizeof *p);
+    if (!p) return NULL;
+    p->threads = calloc((size_t)nthreads, sizeof *p->threads);
+    if (!p->threads || pthread_mutex_init(&p->mu, NULL) != 0) {
+        free(p->threads);
+        free(p);
+        return NULL;
+    }
+    pthread_cond_init(&p->work, NULL);
+    pthread_cond_init(&p->head_done, NULL);
+    p->fc = fc;
+    p->cfg = cfg;
+    p->max = (size_t)nthreads * 8;
+    /* libxml2 wants its global set-up done once, before threads use it. */
+    xmlInitParser();
+    for (int i = 0; i < nthreads; i++) {
+        if (pthread_create(&p->threads[i], NULL, pool_worker, p) != 0) break;
+        p->nthreads++;
+    }
+    if (p->nthreads == 0) {
+        pthread_cond_destroy(&p->work);
+        pthread_cond_destroy(&p->head_done);
+        pthread_mutex_destroy(&p->mu);
+        free(p->threads);
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+/* Stops the workers once every job is done; jobs not taken back are freed. */
+static void pool_free(parse_pool *p) {
+    if (!p) return;
+    pthread_mutex_lock(&p->mu);
+    p->quit = true;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    for (int i = 0; i < p->nthreads; i++) pthread_join(p->threads[i], NULL);
+    for (parse_job *j = p->head, *nx; j; j = nx) {
+        nx = j->next;
+        parse_job_free(j);
+    }
+    pthread_cond_destroy(&p->work);
+    pthread_cond_destroy(&p->head_done);
+    pthread_mutex_destroy(&p->mu);
+    free(p->threads);
+    free(p);
+}
+
+static void crawl_page_finish(crawl_ctx *c, crawl_req *r, parse_job *j);
+
+/* Takes back the oldest job when it is done (with wait, waits for it);
+ * NULL when there is none or it is not done. */
+static parse_job *pool_take(parse_pool *p, bool wait) {
+    pthread_mutex_lock(&p->mu);
+    while (wait && p->head && p->head->state != 2) pthread_cond_wait(&p->head_done, &p->mu);
+    parse_job *j = p->head;
+    if (j && j->state == 2) {
+        p->head = j->next;
+        if (!p->head) p->tail = NULL;
+        p->n--;
+        j->next = NULL;
+    } else {
+        j = NULL;
+    }
+    pthread_mutex_unlock(&p->mu);
+    return j;
+}
+
+static void pool_handle(crawl_ctx *c, parse_job *j) {
+    if (!c->failed) crawl_page_finish(c, j->req, j);
+    parse_job_free(j); /* and its crawl_req */
+}
+
+static void pool_submit(crawl_ctx *c, parse_job *j) {
+    parse_pool *p = c->pool;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        bool full = p->n >= p->max;
+        pthread_mutex_unlock(&p->mu);
+        if (!full) break;
+        parse_job *old = pool_take(p, true);
+        if (old) pool_handle(c, old);
+    }
+    pthread_mutex_lock(&p->mu);
+    if (p->tail) p->tail->next = j;
+    else p->head = j;
+    p->tail = j;
+    if (!p->todo) p->todo = j;
+    p->n++;
+    pthread_cond_signal(&p->work);
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* fetch_run's poll hook: the pages parsed meanwhile, in order. True while
+ * pages are still in the pool. */
+static bool crawl_poll(void *ud) {
+    crawl_ctx *c = ud;
+    parse_job *j;
+    while ((j = pool_take(c->pool, false))) pool_handle(c, j);
+    pthread_mutex_lock(&c->pool->mu);
+    bool pending = c->pool->n > 0;
+    pthread_mutex_unlock(&c->pool->mu);
+    return pending;
+}
+
+/* After fetch_run: the pages still in the pool (a stop, a failure) are
+ * handled, none dropped unseen. */
+static void crawl_pool_drain(crawl_ctx *c) {
+    parse_job *j;
+    while ((j = pool_take(c->pool, true))) pool_handle(c, j);
+}
+
+/* *owned: the request was handed on with the page (freed with it). */
+static void crawl_page_done(crawl_ctx *c, crawl_req *r, const fetch_result *res, bool *owned) {
     site_state *s = r->site;
     if (r->res) link_result_fill(r->res, res);
     bool home = r->depth == 0;
@@ -517,21 +747,50 @@ static void crawl_page_done(crawl_ctx *c, crawl_req *r, const fetch_result *res)
         free(final);
         return;
     }
-    textenc_result text = {0};
-    err e = {0};
-    if (!page_decode(res->body, res->body_len, res->charset, &text, &e)) {
-        free(final);
+    parse_job *j = calloc(1, sizeof *j);
+    if (j) {
+        j->req = r;
+        j->final = final;
+        j->body = malloc(res->body_len + 1);
+        j->content_type = strdup(res->content_type ? res->content_type : "");
+        j->charset = res->charset ? strdup(res->charset) : NULL;
+        j->url = strdup(res->url);
+        j->status = res->status;
+        j->fetched_at_ms = res->fetched_at_ms;
+        j->body_len = res->body_len;
+    }
+    if (!j || !j->body || !j->content_type || (res->charset && !j->charset) || !j->url) {
+        if (j) j->req = NULL; /* r stays with the caller */
+        parse_job_free(j);
+        if (!j) free(final);
+        crawl_fail_nomem(c);
         return;
     }
-    page *pg = page_parse(text.text, text.len, final, text.charset, &e);
-    textenc_result_free(&text);
-    free(final);
+    memcpy(j->body, res->body, res->body_len);
+    j->body[res->body_len] = '\0';
+    if (c->pool) {
+        *owned = true; /* r goes with the job */
+        pool_submit(c, j);
+    } else {
+        parse_job_run(c->cfg, j);
+        j->req = NULL;
+        crawl_page_finish(c, r, j);
+        parse_job_free(j);
+    }
+}
+
+/* A parsed page: the checks, then its links. On the crawl thread. */
+static void crawl_page_finish(crawl_ctx *c, crawl_req *r, parse_job *j) {
+    site_state *s = r->site;
+    bool home = r->depth == 0;
+    if (!j->decoded) return;
+    page *pg = j->pg;
     if (!pg) {
-        log_warn("%s: %s", res->url, e.msg);
+        log_warn("%s: %s", j->url, j->errmsg);
         return;
     }
     s->pages_parsed++;
-    if (r->res && crawl_is_soft404(c->cfg, pg)) r->res->soft404 = true;
+    if (r->res && j->soft404) r->res->soft404 = true;
     /* A homepage with no link to follow and next to no text is a WAF's
      * JavaScript challenge or a page that scripts build: the site's
      * columns are out of reach. */
@@ -540,7 +799,7 @@ static void crawl_page_done(crawl_ctx *c, crawl_req *r, const fetch_result *res)
                                  "page built by scripts?)",
                                  "首页没有可跟踪的链接（可能是 JavaScript 验证页或由脚本生成的页面）"));
     if (home && s->year_max == 0) {
-        time_t t = (time_t)(res->fetched_at_ms / 1000);
+        time_t t = (time_t)(j->fetched_at_ms / 1000);
         struct tm tm;
         gmtime_r(&t, &tm);
         s->year_max = tm.tm_year + 1900 + 1;
@@ -549,15 +808,14 @@ static void crawl_page_done(crawl_ctx *c, crawl_req *r, const fetch_result *res)
         crawl_page cp = {.site_code = s->spec.code,
                          .model = pg,
                          .depth = r->depth,
-                         .status = res->status,
-                         .content_type = res->content_type,
-                         .fetched_at_ms = res->fetched_at_ms,
-                         .raw_body = res->body,
-                         .raw_len = res->body_len};
+                         .status = j->status,
+                         .content_type = j->content_type,
+                         .fetched_at_ms = j->fetched_at_ms,
+                         .raw_body = j->body,
+                         .raw_len = j->body_len};
         c->cb->on_page(c->cb->ud, &cp);
     }
     for (size_t i = 0; i < pg->nlinks && !c->failed; i++) crawl_handle_link(c, s, pg, &pg->links[i], r->depth);
-    page_free(pg);
 }
 
 static void crawl_robots_done(crawl_ctx *c, crawl_req *r, const fetch_result *res) {
@@ -609,16 +867,17 @@ static void crawl_on_done(const fetch_request *req, const fetch_result *res, voi
         free(r);
         return;
     }
+    bool owned = false;
     if (!c->failed) {
         switch (r->kind) {
         case REQ_ROBOTS: crawl_robots_done(c, r, res); break;
-        case REQ_PAGE: crawl_page_done(c, r, res); break;
+        case REQ_PAGE: crawl_page_done(c, r, res, &owned); break;
         case REQ_CHECK:
             if (r->res) link_result_fill(r->res, res);
             break;
         }
     }
-    free(r);
+    if (!owned) free(r);
 }
 
 /* ---- run ---------------------------------------------------------------- */
@@ -751,7 +1010,16 @@ bool crawl_run(const crawl_config *cfg, const crawl_site_spec *sites, size_t nsi
                 crawl_submit(&c, s, REQ_ROBOTS, s->robots_url, 0, NULL);
             }
         }
-        ok = fetch_run(c.fc, e) && !c.failed;
+        c.pool = pool_new(cfg, c.fc, pool_threads_wanted());
+        if (c.pool) fetch_set_poll(c.fc, crawl_poll, &c);
+        ok = fetch_run(c.fc, e);
+        if (c.pool) {
+            if (ok) crawl_pool_drain(&c); /* after a stop: the pages fetched before it */
+            fetch_set_poll(c.fc, NULL, NULL);
+            pool_free(c.pool);
+            c.pool = NULL;
+        }
+        ok = ok && !c.failed;
         progress_done();
         crawl_active_client = NULL;
         if (ok)

@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,8 +109,10 @@ struct fetch_client {
     CURL **pool;                   /* idle easy handles, reset, for reuse */
     int npool;
 
-    int wake[2];                   /* self-pipe: fetch_stop wakes the poll */
-    volatile sig_atomic_t stop;
+    int wake[2];                   /* self-pipe: fetch_stop and fetch_wakeup wake the poll */
+    atomic_int stop;               /* set by fetch_stop: a signal or another thread */
+    bool (*poll_hook)(void *ud);   /* fetch_set_poll */
+    void *poll_ud;
     bool in_run;
 };
 
@@ -770,12 +773,15 @@ bool fetch_run(fetch_client *c, err *e) {
             drain_stopped(c);
             break;
         }
+        /* The caller's finished work first: it may submit requests. */
+        bool pending = c->poll_hook && c->poll_hook(c->poll_ud);
+        if (c->stop) continue;
         long wait;
         if (!schedule(c, mono_ms(), &wait, e)) {
             ok = false;
             break;
         }
-        if (c->nrunning == 0 && c->nqueued == 0) break;
+        if (c->nrunning == 0 && c->nqueued == 0 && !pending) break;
         int still;
         CURLMcode mc = curl_multi_perform(c->multi, &still);
         if (mc != CURLM_OK) {
@@ -800,6 +806,13 @@ bool fetch_run(fetch_client *c, err *e) {
             ok = err_set(e, ERR_IO, "curl_multi_poll: %s", curl_multi_strerror(mc));
             break;
         }
+        if (wfd.revents & CURL_WAIT_POLLIN) {
+            /* woken: empty the pipe, or the next poll returns at once (a
+             * stop is seen by the flag at the top of the loop) */
+            char buf[64];
+            while (read(c->wake[0], buf, sizeof buf) > 0) {
+            }
+        }
     }
     c->in_run = false;
     return ok;
@@ -809,6 +822,18 @@ void fetch_stop(fetch_client *c) {
     int saved = errno;   /* may run in a signal handler */
     c->stop = 1;
     ssize_t n = write(c->wake[1], "x", 1);
+    (void)n;             /* a full pipe already wakes the loop */
+    errno = saved;
+}
+
+void fetch_set_poll(fetch_client *c, bool (*poll)(void *ud), void *ud) {
+    c->poll_hook = poll;
+    c->poll_ud = ud;
+}
+
+void fetch_wakeup(fetch_client *c) {
+    int saved = errno;
+    ssize_t n = write(c->wake[1], "w", 1);
     (void)n;             /* a full pipe already wakes the loop */
     errno = saved;
 }

@@ -7,6 +7,15 @@
  * and calls each request's callback with its result. Callbacks may submit
  * more requests (the crawl frontier does).
  *
+ * Work of the caller's own on other threads (the crawler parses pages in a
+ * pool of workers) joins the loop through two calls: fetch_set_poll()
+ * installs a hook that fetch_run() calls on its thread at every turn, where
+ * the caller takes back finished work and may submit requests; while the
+ * hook says work is still pending, fetch_run() keeps going (sleeping in the
+ * multi poll) even with nothing queued or running. fetch_wakeup(), the one
+ * call other threads may make, ends that sleep so the hook runs soon.
+ * Everything else — submit, callbacks, the hook — stays on the one thread.
+ *
  * What it takes care of, so no caller has to:
  *  - limits: connect/total/low-speed timeouts, a cap on the (decompressed)
  *    body — a transfer that exceeds it is cut and marked truncated —,
@@ -117,6 +126,13 @@ bool fetch_run(fetch_client *c, err *e);
  * are answered the same way, so every submitted request gets exactly one
  * callback; fetch_submit() fails from then on. */
 void fetch_stop(fetch_client *c);
+/* The hook described above: `poll(ud)` runs on fetch_run()'s thread at
+ * every turn of its loop (not after fetch_stop()); it may submit requests
+ * and returns true while the caller still has work pending. NULL removes it. */
+void fetch_set_poll(fetch_client *c, bool (*poll)(void *ud), void *ud);
+/* Thread-safe and async-signal-safe: wakes fetch_run() from its sleep so
+ * that the poll hook runs soon. */
+void fetch_wakeup(fetch_client *c);
 /* Requests still queued (fetch_run() not called, or failed) are dropped
  * without their callbacks. */
 void fetch_free(fetch_client *c);

@@ -153,14 +153,21 @@ static size_t ws_len(const char *s, const char *end) {
 static void append_collapsed(sbuf *b, const char *s, size_t n, bool *started) {
     const char *end = s + n;
     for (const char *p = s; p < end;) {
-        size_t w = ws_len(p, end);
-        if (w) {
-            if (*started && b->len && b->data[b->len - 1] != ' ') sbuf_putc(b, ' ');
-            p += w;
-            continue;
+        /* a run of other characters, appended at once */
+        const char *run = p;
+        while (p < end) {
+            unsigned char c = (unsigned char)*p;
+            if ((c > ' ' && c != 0xC2 && c != 0xE3) || !ws_len(p, end)) p++;
+            else break;
         }
-        *started = true;
-        sbuf_putc(b, *p++);
+        if (p > run) {
+            *started = true;
+            sbuf_append(b, run, (size_t)(p - run));
+        }
+        if (p == end) break;
+        /* a run of white space: one space at most */
+        for (size_t w; p < end && (w = ws_len(p, end));) p += w;
+        if (*started && b->len && b->data[b->len - 1] != ' ') sbuf_putc(b, ' ');
     }
 }
 
@@ -1452,8 +1459,7 @@ static void page_sanitize(char *s, size_t n) {
         i += bad;
         s[i++] = '?';
     }
-    for (size_t i = 0; i < n; i++)
-        if (s[i] == '\0') s[i] = ' ';
+    for (char *z = s, *end = s + n; z < end && (z = memchr(z, '\0', (size_t)(end - z)));) *z++ = ' ';
 }
 
 static void page_reresolve(parse_state *ps, size_t upto) {
