@@ -54,5 +54,8 @@ bool check_record(check_ctx *c, const check_finding *f);
 const rules *check_rules(const check_ctx *c);
 /* The rule set's zone for formatting times, minutes east of UTC. */
 int check_zone_minutes(const check_ctx *c);
+/* The round's as-of date (T is its end in the rule set's zone); false when
+ * the round's as_of is not a date. */
+bool check_as_of(const check_ctx *c, int *y, int *m, int *d);
 
 #endif

@@ -2,6 +2,7 @@
 
 #include "checks/availability.h"
 #include "checks/check.h"
+#include "checks/freshness.h"
 #include "checks/links.h"
 #include "core/date.h"
 #include "core/lang.h"
@@ -14,7 +15,7 @@
 #include <time.h>
 
 /* The website checks, in the order they see each page. */
-static const check_module *const inspect_modules[] = {&check_links};
+static const check_module *const inspect_modules[] = {&check_links, &check_freshness};
 #define INSPECT_NMODULES (sizeof inspect_modules / sizeof *inspect_modules)
 
 struct check_ctx {
@@ -46,6 +47,9 @@ typedef struct inspect_run {
 
 const rules *check_rules(const check_ctx *c) { return c->r; }
 int check_zone_minutes(const check_ctx *c) { return c->zone; }
+bool check_as_of(const check_ctx *c, int *y, int *m, int *d) {
+    return c->round->as_of && date_parse_ymd(c->round->as_of, y, m, d);
+}
 
 static int64_t inspect_now_ms(void) {
     struct timespec ts;
