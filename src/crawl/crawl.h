@@ -15,6 +15,11 @@
  * that refer to it are given to the caller at the end (link callback), with
  * whether the homepage refers to it.
  *
+ * Threads: decoding and parsing run on a pool of worker threads (one per
+ * core; GOVINSPECT_PARSE_THREADS overrides, 0 parses inline), which hand
+ * parsed pages back in fetch order. Every callback runs on the thread that
+ * called crawl_run(), so callers need no locking.
+ *
  * Nothing here judges: the caller turns pages and links into observations.
  * The crawl stops early (caps, robots, a WAF wall, errors on the homepage)
  * are reported per site as a reason string for `crawl.incomplete`.
