@@ -558,7 +558,7 @@ static void parse_job_run(const crawl_config *cfg, parse_job *j) {
     err e = {0};
     if (!page_decode(j->body, j->body_len, j->charset, &text, &e)) return;
     j->decoded = true;
-    j->pg = page_parse(text.text, text.len, j->final, text.charset, &e);
+    j->pg = page_parse_decoded(&text, j->final, &e);
     textenc_result_free(&text);
     if (!j->pg) snprintf(j->errmsg, sizeof j->errmsg, "%s", e.msg);
     else if (j->req && j->req->res) j->soft404 = crawl_is_soft404(cfg, j->pg);

@@ -1452,8 +1452,8 @@ static void ps_silent(void *ctx, const char *msg, ...) {
  * (the parser would stop at one) and each byte that is not part of valid
  * UTF-8 becomes '?' (the parser would switch to ISO-8859-1), so that offsets
  * stay where they were. */
-static void page_sanitize(char *s, size_t n) {
-    for (size_t i = 0; i < n;) {
+static void page_sanitize(char *s, size_t n, bool valid_utf8) {
+    for (size_t i = 0; !valid_utf8 && i < n;) {
         size_t bad;
         if (utf8_valid(s + i, n - i, &bad)) break;
         i += bad;
@@ -1469,7 +1469,19 @@ static void page_reresolve(parse_state *ps, size_t upto) {
     }
 }
 
+static page *page_parse_text(const char *html, size_t html_len, const char *url,
+                             const char *charset, bool valid_utf8, err *e);
+
 page *page_parse(const char *html, size_t html_len, const char *url, const char *charset, err *e) {
+    return page_parse_text(html, html_len, url, charset, false, e);
+}
+
+page *page_parse_decoded(const textenc_result *text, const char *url, err *e) {
+    return page_parse_text(text->text, text->len, url, text->charset, true, e);
+}
+
+static page *page_parse_text(const char *html, size_t html_len, const char *url,
+                             const char *charset, bool valid_utf8, err *e) {
     if (html_len > PAGE_MAX_BYTES) {
         err_set(e, ERR_INPUT, L("%s: page of %zu bytes is over the %zu-byte limit",
                                 "%s：页面 %zu 字节，超过上限 %zu 字节"),
@@ -1493,7 +1505,7 @@ page *page_parse(const char *html, size_t html_len, const char *url, const char 
     }
     if (html_len) memcpy(copy, html, html_len);
     copy[html_len] = '\0';
-    page_sanitize(copy, html_len);
+    page_sanitize(copy, html_len, valid_utf8);
     p->html = copy;
     p->html_len = html_len;
     p->url = arena_strdup(a, url);

@@ -137,6 +137,9 @@ bool page_decode(const char *body, size_t len, const char *header_charset, texte
  * Never fails on malformed HTML; fails only on out-of-memory (ERR_NOMEM) or
  * input over the cap (ERR_INPUT). */
 page *page_parse(const char *html, size_t html_len, const char *url, const char *charset, err *e);
+/* The same for page_decode()'s result, whose text is valid UTF-8 by
+ * construction: the validation pass is skipped. */
+page *page_parse_decoded(const textenc_result *text, const char *url, err *e);
 void page_free(page *p);
 
 /* 1-based line and column (in characters) of a byte offset in page->html. */

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +36,7 @@ struct testserver {
     size_t nlog, caplog;
     char **urls;                /* strings handed out by testserver_url */
     size_t nurls, capurls;
-    volatile int stopping;      /* read by hanging handlers */
+    atomic_int stopping;        /* read by hanging handlers on their threads */
 };
 
 int64_t testserver_now_ms(void) {

@@ -1518,9 +1518,37 @@ static int force_english(void **state) {
     return 0;
 }
 
+/* page_parse_decoded (the crawler's path, no second validation) builds the
+ * same model as page_parse from page_decode's output. */
+static void test_parse_decoded_same(void **state) {
+    (void)state;
+    static const char gbk_page[] = "<html><head><meta charset=\"gbk\"><title>\xca\xbe\xb7\xb6</title></head>"
+                                   "<body><p>\xd5\xfe\xce\xf1</p><a href=\"/a\">\xca\xbe</a></body></html>";
+    textenc_result t = {0};
+    err e = {0};
+    assert_true(page_decode(gbk_page, sizeof gbk_page - 1, NULL, &t, &e));
+    page *a = page_parse(t.text, t.len, "http://www.example.gov.cn/", t.charset, &e);
+    page *b = page_parse_decoded(&t, "http://www.example.gov.cn/", &e);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_string_equal(a->title, "示范");
+    assert_string_equal(a->title, b->title);
+    assert_int_equal(a->nlinks, b->nlinks);
+    assert_int_equal(a->ntexts, b->ntexts);
+    for (size_t i = 0; i < a->ntexts; i++) {
+        assert_string_equal(a->texts[i].text, b->texts[i].text);
+        assert_int_equal(a->texts[i].offset, b->texts[i].offset);
+    }
+    assert_string_equal(b->links[0].url, "http://www.example.gov.cn/a");
+    page_free(a);
+    page_free(b);
+    textenc_result_free(&t);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_libxml2_assumptions),
+        cmocka_unit_test(test_parse_decoded_same),
         cmocka_unit_test(test_links_of_every_tag),
         cmocka_unit_test(test_upper_case_markup),
         cmocka_unit_test(test_relative_urls_and_base),
