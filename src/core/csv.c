@@ -129,6 +129,13 @@ csv_reader *csv_open(const char *data, size_t len, const csv_options *opt) {
 
 char csv_delimiter(const csv_reader *r) { return r->delimiter; }
 
+const char *csv_error_reason(const char *message) {
+    const char *p = strstr(message, ": ");
+    if (p) return p + 2;
+    p = strstr(message, "：");
+    return p ? p + strlen("：") : message;
+}
+
 void csv_close(csv_reader *r) {
     if (!r) return;
     free(r->arena);

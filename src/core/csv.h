@@ -61,6 +61,9 @@ csv_reader *csv_open(const char *data, size_t len, const csv_options *opt);
  * blank line (no bytes at all) is skipped, not returned. */
 csv_status csv_next(csv_reader *r, csv_row *row, err *e);
 char csv_delimiter(const csv_reader *r);
+/* The reason part of a "line N: reason" message from csv_next(), for callers
+ * that print the line themselves (as FILE:LINE: reason). */
+const char *csv_error_reason(const char *message);
 void csv_close(csv_reader *r);
 
 /* Writing: appends one field, quoted when it needs to be (delimiter, quote,

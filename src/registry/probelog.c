@@ -284,14 +284,6 @@ static bool probelog_row(probelog_ctx *c, const csv_row *row, err *e) {
     return true;
 }
 
-/* The reason of a reader's "line N: reason" message. */
-static const char *probelog_reason(const char *msg) {
-    const char *p = strstr(msg, ": ");
-    if (p) return p + 2;
-    p = strstr(msg, "：");
-    return p ? p + strlen("：") : msg;
-}
-
 static bool probelog_read(probelog_ctx *c, const textenc_result *text, err *e) {
     csv_options opt = {.delimiter = 0, .max_record_bytes = 0, .max_fields = 0};
     csv_reader *r = csv_open(text->text, text->len, &opt);
@@ -314,7 +306,7 @@ static bool probelog_read(probelog_ctx *c, const textenc_result *text, err *e) {
             }
             c->st->stopped = true;
             c->st->rows++;
-            probelog_say(c, true, row.line, "%s %s", probelog_reason(rerr.msg),
+            probelog_say(c, true, row.line, "%s %s", csv_error_reason(rerr.msg),
                          L("(reading stopped; the rows before it are kept)", "（读取在此停止，之前的行已保留）"));
             break;
         }
@@ -325,7 +317,7 @@ static bool probelog_read(probelog_ctx *c, const textenc_result *text, err *e) {
                 break;
             }
             c->st->rows++;
-            probelog_say(c, true, row.line, "%s", probelog_reason(rerr.msg));
+            probelog_say(c, true, row.line, "%s", csv_error_reason(rerr.msg));
             continue;
         }
         if (!have_header) {

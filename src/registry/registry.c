@@ -606,15 +606,6 @@ static bool reg_store_row(reg_ctx *c, store *s, reg_row *row, err *e) {
     return ok;
 }
 
-/* The reason of a reader's "line N: reason" message; the line is said by
- * reg_say in the FILE:LINE form of every other message. */
-static const char *reg_reason(const char *msg) {
-    const char *p = strstr(msg, ": ");
-    if (p) return p + 2;
-    p = strstr(msg, "：");
-    return p ? p + strlen("：") : msg;
-}
-
 static bool reg_read_rows(reg_ctx *c, const textenc_result *text, err *e) {
     csv_options opt = {.delimiter = 0, .max_record_bytes = 0, .max_fields = 0};
     csv_reader *r = csv_open(text->text, text->len, &opt);
@@ -631,7 +622,7 @@ static bool reg_read_rows(reg_ctx *c, const textenc_result *text, err *e) {
                 break;
             }
             c->st->stopped = true;
-            reg_say(c, true, row.line, "%s %s", reg_reason(rerr.msg),
+            reg_say(c, true, row.line, "%s %s", csv_error_reason(rerr.msg),
                     L("(reading stopped; the rows before it are kept)",
                       "（读取在此停止，之前的行已保留）"));
             break;
@@ -643,7 +634,7 @@ static bool reg_read_rows(reg_ctx *c, const textenc_result *text, err *e) {
                 break;
             }
             c->st->rows++;
-            reg_say(c, true, row.line, "%s", reg_reason(rerr.msg));
+            reg_say(c, true, row.line, "%s", csv_error_reason(rerr.msg));
             continue;
         }
         if (!have_header) {
