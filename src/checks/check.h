@@ -48,6 +48,11 @@ typedef struct check_finding {
     const char *summary;     /* one line for people */
     int64_t observed_ms;     /* 0: now is not known; the driver's time is used */
     bool home;               /* concerns the homepage: home_indicator applies */
+    /* NULL: the rule set's indicator for the kind. Otherwise the indicator
+     * this finding counts under instead, e.g. the kind's `veto` when the
+     * site's counts crossed its threshold (column.stale -> site.column_stale)
+     * or column.policy_stale; it must be an indicator of the rule set. */
+    const char *indicator_override;
 } check_finding;
 
 bool check_record(check_ctx *c, const check_finding *f);

@@ -15,8 +15,32 @@
  *
  * The finding is home.stale, subject "home", when the newest item is not
  * within the window_days (rule set) ending at T. Pages arrive in crawl order
- * (the homepage first), so the judgement is made in site_end. The column
- * checks (栏目不更新, blank columns) will join this module.
+ * (the homepage first), so the judgement is made in site_end.
+ *
+ * 栏目不更新 and blank columns (site.column_stale), only after a complete
+ * crawl. Navigation: the homepage's visible links with a short text (≤ 36
+ * bytes) to an undated URL. Every page below the homepage is a column
+ * candidate, keyed by its URL without pagination (index.html, index_N.html,
+ * default.htm → the directory; list_N.html → list.html; page=/pageNo=/p=…
+ * dropped from the query), so pagination pages merge. A candidate is a column
+ * when it has ≥ 3 dated items (list items or dated article links), or is not
+ * an article (no PubDate/ArticleTitle) and carries ColumnName/ColumnType, or
+ * is the target of a navigation link whose text matches a category pattern
+ * or whose page shows a blank placeholder. Top-level (一级) = a navigation
+ * target, else 二级. Name: ColumnName, else the link text, else <title>.
+ * Category: the first of match_order whose pattern is in ColumnType, else
+ * ColumnName, else the visible name; unmatched → other. Stale: the newest
+ * dated item on or before T (list items, and the URL dates of links the
+ * homepage does not have) is before the period — period_days as "the N days
+ * ending at T", period_months as dates after T − N months (clamped) — and
+ * static (period: never) is never stale. Blank: no dated item and either a
+ * short text block holding a blank_placeholder, or (not static) no link and
+ * under 90 bytes of text that the homepage does not also have; a page with
+ * links of its own but no dates is undated, not blank. Findings column.stale
+ * / column.blank (subject: the column URL) carry the kind's `veto` indicator
+ * when a rule fired for them ((1) key_stale for key columns, (2) dated_stale
+ * for stale ones, (3) blank for blank ones), else column.policy_stale for a
+ * top-level policy column, else the kind's own deduction indicator.
  */
 #ifndef GI_CHECKS_FRESHNESS_H
 #define GI_CHECKS_FRESHNESS_H

@@ -77,6 +77,17 @@ bool check_record(check_ctx *c, const check_finding *f) {
         snprintf(path, sizeof path, "kinds/%s/home_indicator", f->kind);
         if (rules_has(c->r, path)) indicator = rules_string(c->r, path);
     }
+    if (f->indicator_override) {
+        char path[160];
+        snprintf(path, sizeof path, "indicators/%s", f->indicator_override);
+        if (!rules_has(c->r, path)) {
+            log_error("finding kind %s: indicator %s is not in the rule set", f->kind,
+                      f->indicator_override);
+            json_decref(ev);
+            return false;
+        }
+        indicator = f->indicator_override;
+    }
     char when[40];
     date_format_iso(f->observed_ms ? f->observed_ms : inspect_now_ms(), c->zone, when, sizeof when);
     char *evidence = ev ? json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;

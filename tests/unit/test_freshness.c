@@ -4,7 +4,11 @@
  * through inspect_sites() against fixture homepages on 127.0.0.1: a fresh
  * and a stale ul/li list, a navigation-only homepage judged by the pages it
  * links to (fresh and stale), and a homepage whose only other dates are a
- * "今天是…" header, a © year and a calendar widget.
+ * "今天是…" header, a © year and a calendar widget. Then 栏目不更新 and blank
+ * columns: a site with columns in ul/li-with-span, table and TRS-URL layouts,
+ * a paginated column, a 二级 column typed by ColumnType, a static and a blank
+ * column; generated column sets exactly at and one below each of the three
+ * thresholds of site.column_stale; and the real list pages of the corpus.
  *
  * The round's as-of date is 2020-08-10: the 14 days ending at T are
  * 2020-07-28 … 2020-08-10. */
@@ -25,6 +29,7 @@
 #include "core/date.h"
 #include "core/lang.h"
 #include "judge/rules.h"
+#include "page/page.h"
 #include "store/store.h"
 #include "support/testserver.h"
 
@@ -439,6 +444,411 @@ static void test_nothing_dated(void **state) {
     home_finding_free(&h);
 }
 
+/* ---- columns: 栏目不更新 and blank columns -------------------------------------- */
+
+typedef struct col_finding {
+    char *kind, *subject, *indicator, *evidence, *summary;
+} col_finding;
+
+typedef struct col_findings {
+    col_finding f[64];
+    int n;
+} col_findings;
+
+static bool collect_columns(const finding_rec *f, void *ud) {
+    col_findings *cf = ud;
+    if (strncmp(f->kind, "column.", 7) != 0 || strcmp(f->status, "gone") == 0) return true;
+    if (cf->n == 64) fail_msg("too many column findings");
+    col_finding *c = &cf->f[cf->n++];
+    c->kind = strdup(f->kind);
+    c->subject = strdup(f->subject);
+    c->indicator = strdup(f->indicator);
+    c->evidence = strdup(f->evidence);
+    c->summary = strdup(f->summary);
+    return true;
+}
+
+static void col_findings_free(col_findings *cf) {
+    for (int i = 0; i < cf->n; i++) {
+        free(cf->f[i].kind), free(cf->f[i].subject), free(cf->f[i].indicator);
+        free(cf->f[i].evidence), free(cf->f[i].summary);
+    }
+    cf->n = 0;
+}
+
+/* Inspects the routes as site `code` (the crawl must complete) and returns
+ * its column findings; *home_out gets the homepage URL. */
+static void inspect_columns(const char *code, const testserver_route *routes, size_t n,
+                            col_findings *cf, char *home_url, size_t home_cap) {
+    testserver *t = testserver_start(routes, n);
+    assert_non_null(t);
+    snprintf(home_url, home_cap, "%s", testserver_url(t, "/"));
+    site_rec site = {.code = (char *)code, .name = "示范县人民政府", .url = home_url, .hosts = "",
+                     .unit = "", .kind = "portal", .org = "", .icp = "", .psb = ""};
+    err e = {0};
+    store_upsert up;
+    if (!store_site_upsert(st, &site, &up, &e)) fail_msg("site: %s", e.msg);
+    crawl_config cfg = {0};
+    cfg.fetch.connect_timeout_ms = 1000;
+    cfg.fetch.total_timeout_ms = 1500;
+    cfg.fetch.host_delay_ms = -1;
+    cfg.fetch.retries = 0;
+    cfg.fetch.retry_base_ms = 50;
+    cfg.fetch.max_per_host = 6;
+    cfg.fetch.proxy = "";
+    cfg.ignore_robots = true;
+    cfg.agent_token = "govinspect";
+    inspect_site_outcome o;
+    memset(&o, 0, sizeof o);
+    if (!inspect_sites(st, rs, &round_r, &site, 1, &cfg, report_outcome, &o, &e))
+        fail_msg("inspect_sites: %s", e.msg);
+    assert_true(o.complete);
+    testserver_stop(t);
+    memset(cf, 0, sizeof *cf);
+    if (!store_findings_each(st, round_r.id, code, collect_columns, cf, &e))
+        fail_msg("store_findings_each: %s", e.msg);
+}
+
+static const col_finding *col_find(const col_findings *cf, const char *home, const char *path) {
+    char want[200];
+    snprintf(want, sizeof want, "%s%s", home, path);
+    for (int i = 0; i < cf->n; i++)
+        if (strcmp(cf->f[i].subject, want) == 0) return &cf->f[i];
+    return NULL;
+}
+
+static int col_count(const col_findings *cf, const char *kind, const char *indicator) {
+    int n = 0;
+    for (int i = 0; i < cf->n; i++)
+        if (strcmp(cf->f[i].kind, kind) == 0 && strcmp(cf->f[i].indicator, indicator) == 0) n++;
+    return n;
+}
+
+static const char article_page[] =
+    "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>文章</title>"
+    "<meta name=\"PubDate\" content=\"2019-01-01 10:00\"></head>"
+    "<body><h1>文章</h1><p>正文……</p></body></html>";
+
+#define HEAD(title) "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" title "</title>"
+
+static const char cols_home[] =
+    HEAD("示范县人民政府") "</head><body><div class=\"nav\"><ul>"
+    "<li><a href=\"/col/gzdt/index.html\">工作动态</a></li>"
+    "<li><a href=\"/col/bmdt/\">部门动态</a></li>"
+    "<li><a href=\"/col/tzgg/\">通知公告</a></li>"
+    "<li><a href=\"/col/zcwj/\">政策文件</a></li>"
+    "<li><a href=\"/col/jgzn.html\">机构职能</a></li>"
+    "<li><a href=\"/col/rsxx/\">人事信息</a></li>"
+    "<li><a href=\"/col/ztzl/\">专题专栏</a></li>"
+    "</ul></div><p>示范县人民政府门户网站</p></body></html>";
+
+/* ul/li with dates in spans, paginated: the newest is on page 1. */
+static const char col_gzdt[] =
+    HEAD("工作动态_示范县") "</head><body><div class=\"list\"><ul>"
+    "<li><a href=\"/art/g1.html\">动态一</a><span>2020-07-27</span></li>"
+    "<li><a href=\"/art/g2.html\">动态二</a><span>2020-07-20</span></li>"
+    "<li><a href=\"/art/g9.html\">预告</a><span>2020-08-20</span></li>"
+    "</ul></div><div class=\"pages\"><a href=\"/col/gzdt/index_1.html\">下一页</a></div>"
+    "</body></html>";
+static const char col_gzdt_1[] =
+    HEAD("工作动态_示范县") "</head><body><div class=\"list\"><ul>"
+    "<li><a href=\"/art/g3.html\">动态三</a><span>2020-06-01</span></li>"
+    "<li><a href=\"/art/g4.html\">动态四</a><span>2020-05-01</span></li>"
+    "</ul></div><div class=\"pages\"><a href=\"/col/gzdt/index.html\">上一页</a></div>"
+    "</body></html>";
+/* Fresh: [07-28] is the first day of the 14. */
+static const char col_bmdt[] =
+    HEAD("部门动态") "</head><body><ul>"
+    "<li><a href=\"/art/b1.html\">部门一</a><span>[07-28]</span></li>"
+    "<li><a href=\"/art/b2.html\">部门二</a><span>[07-01]</span></li>"
+    "</ul></body></html>";
+/* A table layout; 2020-02-10 is T − 6 months, just outside; a 二级 column. */
+static const char col_tzgg[] =
+    HEAD("通知公告") "</head><body><table class=\"list\">"
+    "<tr><td><a href=\"/art/t1.html\">关于开展检查的通知</a></td><td>2020年2月10日</td></tr>"
+    "<tr><td><a href=\"/art/t2.html\">公示</a></td><td>2020/1/5</td></tr>"
+    "</table><p><a href=\"/col/tzgg/xzgg/\">乡镇公告</a></p></body></html>";
+static const char col_xzgg[] =
+    HEAD("乡镇") "<meta name=\"ColumnName\" content=\"乡镇公告\">"
+    "<meta name=\"ColumnType\" content=\"通知公告\"></head><body><ul>"
+    "<li><a href=\"/art/x1.html\">乡镇公告一</a><span>2019-08-10</span></li>"
+    "</ul></body></html>";
+/* TRS-style article URLs carry the only dates; 2020-02-11 is inside. */
+static const char col_zcwj[] =
+    HEAD("政策文件") "</head><body><div class=\"list\">"
+    "<a href=\"/art/202002/t20200211_1.html\">关于印发办法的通知</a>"
+    "<a href=\"/art/202001/t20200105_2.html\">关于印发规定的通知</a>"
+    "<a href=\"/art/201912/t20191201_3.html\">实施意见</a>"
+    "</div></body></html>";
+static const char col_jgzn[] =
+    HEAD("机构职能") "</head><body><p>示范县人民政府办公室负责……</p></body></html>";
+/* Stale for 12 months: newest 2019-08-10 (the period starts 2019-08-11). */
+static const char col_rsxx[] =
+    HEAD("人事信息") "</head><body><ul>"
+    "<li><a href=\"/art/r1.html\">任免一</a><span>2019.08.10</span></li>"
+    "<li><a href=\"/art/r2.html\">任免二</a><span>2019.03.10</span></li>"
+    "<li><a href=\"/art/r3.html\">任免三</a><span>2019.01.10</span></li>"
+    "</ul></body></html>";
+static const char col_ztzl[] =
+    HEAD("专题专栏") "</head><body><div class=\"list\"><ul><li>暂无信息</li></ul></div>"
+    "</body></html>";
+
+static void test_columns_layouts(void **state) {
+    (void)state;
+    testserver_route routes[] = {
+        {.path = "/", .headers = html_hdr, .body = cols_home},
+        {.path = "/col/gzdt/index.html", .headers = html_hdr, .body = col_gzdt},
+        {.path = "/col/gzdt/index_1.html", .headers = html_hdr, .body = col_gzdt_1},
+        {.path = "/col/bmdt/", .headers = html_hdr, .body = col_bmdt},
+        {.path = "/col/tzgg/", .headers = html_hdr, .body = col_tzgg},
+        {.path = "/col/tzgg/xzgg/", .headers = html_hdr, .body = col_xzgg},
+        {.path = "/col/zcwj/", .headers = html_hdr, .body = col_zcwj},
+        {.path = "/col/jgzn.html", .headers = html_hdr, .body = col_jgzn},
+        {.path = "/col/rsxx/", .headers = html_hdr, .body = col_rsxx},
+        {.path = "/col/ztzl/", .headers = html_hdr, .body = col_ztzl},
+        {.path = "/art/", .headers = html_hdr, .body = article_page, .flags = TS_PREFIX},
+    };
+    col_findings cf;
+    char home[128];
+    inspect_columns("6199000201", routes, sizeof routes / sizeof *routes, &cf, home, sizeof home);
+    /* gzdt (stale news, two pages), tzgg (notice at the boundary), xzgg
+     * (二级 notice), rsxx (personnel), ztzl (blank). Not bmdt (fresh), zcwj
+     * (fresh by its URL dates), jgzn (static). */
+    assert_int_equal(cf.n, 5);
+    assert_null(col_find(&cf, home, "col/bmdt/"));
+    assert_null(col_find(&cf, home, "col/zcwj/"));
+    assert_null(col_find(&cf, home, "col/jgzn.html"));
+
+    const col_finding *g = col_find(&cf, home, "col/gzdt/");
+    assert_non_null(g);
+    assert_string_equal(g->kind, "column.stale");
+    assert_string_equal(g->indicator, "column.stale");
+    json_error_t je;
+    json_t *ev = json_loads(g->evidence, 0, &je);
+    assert_non_null(ev);
+    assert_string_equal(ev_str(ev, "name"), "工作动态");
+    assert_string_equal(ev_str(ev, "category"), "news");
+    assert_int_equal(ev_int(ev, "level"), 1);
+    assert_int_equal(ev_int(ev, "pages"), 2);
+    assert_int_equal(ev_int(ev, "dated_items"), 4);
+    assert_true(json_is_true(json_object_get(ev, "key")));
+    json_t *cb = json_object_get(ev, "classified_by");
+    assert_string_equal(ev_str(cb, "field"), "name");
+    assert_string_equal(ev_str(cb, "pattern"), "动态");
+    assert_int_equal(ev_int(json_object_get(ev, "period"), "days"), 14);
+    assert_string_equal(ev_str(ev, "period_start"), "2020-07-28");
+    json_t *nw = json_object_get(ev, "newest");
+    assert_string_equal(ev_str(nw, "date"), "2020-07-27");
+    assert_string_equal(ev_str(nw, "title"), "动态一");
+    assert_string_equal(ev_str(ev, "t"), "2020-08-10T24:00:00+08:00");
+    assert_null(json_object_get(ev, "veto"));
+    json_decref(ev);
+
+    const col_finding *t = col_find(&cf, home, "col/tzgg/");
+    assert_non_null(t);
+    assert_string_equal(t->kind, "column.stale");
+    ev = json_loads(t->evidence, 0, &je);
+    assert_string_equal(ev_str(ev, "category"), "notice");
+    assert_string_equal(ev_str(ev, "period_start"), "2020-02-11");
+    assert_string_equal(ev_str(json_object_get(ev, "newest"), "date"), "2020-02-10");
+    json_decref(ev);
+
+    const col_finding *x = col_find(&cf, home, "col/tzgg/xzgg/");
+    assert_non_null(x);
+    ev = json_loads(x->evidence, 0, &je);
+    assert_string_equal(ev_str(ev, "name"), "乡镇公告");
+    assert_int_equal(ev_int(ev, "level"), 2);
+    assert_false(json_is_true(json_object_get(ev, "key")));
+    assert_string_equal(ev_str(json_object_get(ev, "classified_by"), "field"), "ColumnType");
+    json_decref(ev);
+
+    const col_finding *r = col_find(&cf, home, "col/rsxx/");
+    assert_non_null(r);
+    ev = json_loads(r->evidence, 0, &je);
+    assert_string_equal(ev_str(ev, "category"), "personnel");
+    assert_int_equal(ev_int(json_object_get(ev, "period"), "months"), 12);
+    assert_string_equal(ev_str(ev, "period_start"), "2019-08-11");
+    json_decref(ev);
+
+    const col_finding *z = col_find(&cf, home, "col/ztzl/");
+    assert_non_null(z);
+    assert_string_equal(z->kind, "column.blank");
+    assert_string_equal(z->indicator, "column.blank");
+    ev = json_loads(z->evidence, 0, &je);
+    assert_string_equal(ev_str(json_object_get(ev, "blank_reason"), "placeholder"), "暂无信息");
+    json_decref(ev);
+    col_findings_free(&cf);
+}
+
+/* ---- thresholds: generated column sets ---- */
+
+typedef struct gen_site {
+    testserver_route routes[40];
+    char *bodies[40];
+    size_t n;
+    char home[8192];
+} gen_site;
+
+static void gen_add(gen_site *g, const char *path, char *body) {
+    g->bodies[g->n] = body;
+    g->routes[g->n] = (testserver_route){.path = strdup(path), .headers = html_hdr, .body = body};
+    g->n++;
+}
+
+/* Columns named name_fmt % i: `stale` with three items of `date`, or blank. */
+static void gen_columns(gen_site *g, const char *prefix, const char *name_fmt, int n,
+                        const char *date, bool blank) {
+    for (int i = 0; i < n; i++) {
+        char path[64], name[64];
+        snprintf(path, sizeof path, "/c/%s%d/", prefix, i);
+        snprintf(name, sizeof name, name_fmt, i + 1);
+        size_t hl = strlen(g->home);
+        snprintf(g->home + hl, sizeof g->home - hl, "<li><a href=\"%s\">%s</a></li>", path, name);
+        char *body = malloc(2048);
+        assert_non_null(body);
+        if (blank && i % 2 == 0)
+            snprintf(body, 2048, HEAD("%s") "</head><body><ul><li>暂无数据</li></ul></body></html>",
+                     name);
+        else if (blank)
+            snprintf(body, 2048, HEAD("%s") "</head><body><ul></ul></body></html>", name);
+        else
+            snprintf(body, 2048,
+                     HEAD("%s") "</head><body><ul>"
+                     "<li><a href=\"/art/%s%d_1.html\">一</a><span>%s</span></li>"
+                     "<li><a href=\"/art/%s%d_2.html\">二</a><span>2019-01-02</span></li>"
+                     "<li><a href=\"/art/%s%d_3.html\">三</a><span>2019-01-01</span></li>"
+                     "</ul></body></html>",
+                     name, prefix, i, date, prefix, i, prefix, i);
+        gen_add(g, path, body);
+    }
+}
+
+static void gen_run(gen_site *g, const char *code, col_findings *cf) {
+    size_t hl = strlen(g->home);
+    snprintf(g->home + hl, sizeof g->home - hl, "</ul></body></html>");
+    char *home = strdup(g->home);
+    gen_add(g, "/", home);
+    g->routes[g->n++] = (testserver_route){
+        .path = strdup("/art/"), .headers = html_hdr, .body = article_page, .flags = TS_PREFIX};
+    char url[128];
+    inspect_columns(code, g->routes, g->n, cf, url, sizeof url);
+    for (size_t i = 0; i < g->n; i++) {
+        free((char *)g->routes[i].path);
+        if (i < g->n - 1) free(g->bodies[i]);
+    }
+}
+
+static void gen_begin(gen_site *g) {
+    memset(g, 0, sizeof *g);
+    snprintf(g->home, sizeof g->home, HEAD("示范县人民政府") "</head><body><ul class=\"nav\">");
+}
+
+/* (1) key columns: 5 stale news columns veto, 4 do not. A fresh news column
+ * and a stale top-level policy column ride along. */
+static void test_columns_key_threshold(void **state) {
+    (void)state;
+    for (int k = 5; k >= 4; k--) {
+        gen_site g;
+        gen_begin(&g);
+        gen_columns(&g, "n", "新闻%d", k, "2020-07-01", false);
+        gen_columns(&g, "f", "要闻%d", 1, "2020-08-09", false);
+        col_findings cf;
+        gen_run(&g, k == 5 ? "6199000211" : "6199000212", &cf);
+        assert_int_equal(cf.n, k);
+        if (k == 5) {
+            assert_int_equal(col_count(&cf, "column.stale", "site.column_stale"), 5);
+            json_error_t je;
+            json_t *ev = json_loads(cf.f[0].evidence, 0, &je);
+            json_t *v = json_object_get(ev, "veto");
+            assert_non_null(v);
+            assert_string_equal(ev_str(v, "rule"), "key_stale");
+            assert_int_equal(ev_int(v, "count"), 5);
+            assert_string_equal(ev_str(v, "op"), ">=");
+            json_decref(ev);
+        } else {
+            assert_int_equal(col_count(&cf, "column.stale", "column.stale"), 4);
+        }
+        col_findings_free(&cf);
+    }
+}
+
+/* (2) any dated category: 4 stale news + 6 stale other columns = 10 veto
+ * (all ten carry it); 3 news + 5 other + 1 top-level policy = 9 do not (4
+ * key columns: rule (1) neither), and the policy column below the veto is
+ * column.policy_stale. */
+static void test_columns_dated_threshold(void **state) {
+    (void)state;
+    for (int k = 6; k >= 5; k--) {
+        gen_site g;
+        gen_begin(&g);
+        gen_columns(&g, "n", "乡镇动态%d", k == 6 ? 4 : 3, "2020-07-01", false);
+        gen_columns(&g, "o", "专题活动%d", k, "2019-08-01", false);
+        if (k == 5) gen_columns(&g, "p", "政策法规%d", 1, "2019-08-01", false);
+        col_findings cf;
+        gen_run(&g, k == 6 ? "6199000213" : "6199000214", &cf);
+        if (k == 6) {
+            assert_int_equal(cf.n, 10);
+            assert_int_equal(col_count(&cf, "column.stale", "site.column_stale"), 10);
+        } else {
+            assert_int_equal(cf.n, 9);
+            assert_int_equal(col_count(&cf, "column.stale", "column.stale"), 8);
+            assert_int_equal(col_count(&cf, "column.stale", "column.policy_stale"), 1);
+        }
+        col_findings_free(&cf);
+    }
+}
+
+/* (3) blank columns: 5 veto, 4 do not; stale columns are unaffected. */
+static void test_columns_blank_threshold(void **state) {
+    (void)state;
+    for (int k = 5; k >= 4; k--) {
+        gen_site g;
+        gen_begin(&g);
+        gen_columns(&g, "b", "人事信息%d", k, NULL, true);
+        gen_columns(&g, "n", "新闻%d", 1, "2020-07-01", false);
+        col_findings cf;
+        gen_run(&g, k == 5 ? "6199000215" : "6199000216", &cf);
+        assert_int_equal(cf.n, k + 1);
+        assert_int_equal(col_count(&cf, "column.stale", "column.stale"), 1);
+        assert_int_equal(col_count(&cf, "column.blank", k == 5 ? "site.column_stale" : "column.blank"), k);
+        col_findings_free(&cf);
+    }
+}
+
+/* The real list pages of the corpus: every list yields its items' dates. */
+static void test_corpus_list_pages(void **state) {
+    (void)state;
+    static const char *const names[] = {"gerapy_dfa66_announcement.html",
+                                        "gerapy_hrfund_announcement.html", "gerapy_rtfund_xxpl.html"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/corpus/list_pages/%s", GI_SHARED_DIR, names[i]);
+        FILE *f = fopen(path, "rb");
+        if (!f) {
+            print_message("skipped: %s not found\n", path);
+            continue;
+        }
+        static char buf[1 << 20];
+        size_t len = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[len] = '\0';
+        err e = {0};
+        textenc_result tr;
+        assert_true(page_decode(buf, len, NULL, &tr, &e));
+        page *pg = page_parse_decoded(&tr, "http://www.example.gov.cn/list/", &e);
+        assert_non_null(pg);
+        print_message("%s: %zu dated items\n", names[i], pg->nitems);
+        assert_true(pg->nitems >= 5);
+        for (size_t j = 0; j < pg->nitems; j++) {
+            assert_true(pg->items[j].year >= 2000 || pg->items[j].year == 0);
+            assert_true(date_valid(pg->items[j].year ? pg->items[j].year : 2020, pg->items[j].month,
+                                   pg->items[j].day));
+        }
+        page_free(pg);
+        textenc_result_free(&tr);
+    }
+}
+
 int main(void) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
@@ -450,6 +860,11 @@ int main(void) {
         cmocka_unit_test(test_navigation_home),
         cmocka_unit_test(test_decoy_dates),
         cmocka_unit_test(test_nothing_dated),
+        cmocka_unit_test(test_columns_layouts),
+        cmocka_unit_test(test_columns_key_threshold),
+        cmocka_unit_test(test_columns_dated_threshold),
+        cmocka_unit_test(test_columns_blank_threshold),
+        cmocka_unit_test(test_corpus_list_pages),
     };
     int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
     curl_global_cleanup();
