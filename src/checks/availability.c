@@ -13,65 +13,6 @@
 const char *const availability_kinds[] = {"site.unreachable", "probe.insufficient",
                                           "downtime.excess", NULL};
 
-/* ---- instants ---------------------------------------------------------- */
-
-static bool avail_digits(const char **p, int n, int *out) {
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        char c = (*p)[i];
-        if (c < '0' || c > '9') return false;
-        v = v * 10 + (c - '0');
-    }
-    *p += n;
-    *out = v;
-    return true;
-}
-
-static int avail_month_days(int y, int m) {
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : days[m - 1];
-}
-
-bool availability_parse_instant(const char *s, int64_t *out) {
-    const char *p = s;
-    int y, mo, d, h, mi, sec = 0, ms = 0, off = 0;
-    if (!s || !avail_digits(&p, 4, &y) || *p != '-') return false;
-    p++;
-    if (!avail_digits(&p, 2, &mo) || *p != '-') return false;
-    p++;
-    if (!avail_digits(&p, 2, &d) || (*p != 'T' && *p != 't' && *p != ' ')) return false;
-    p++;
-    if (!avail_digits(&p, 2, &h) || *p != ':') return false;
-    p++;
-    if (!avail_digits(&p, 2, &mi)) return false;
-    if (*p == ':') {
-        p++;
-        if (!avail_digits(&p, 2, &sec)) return false;
-        if (*p == '.' || *p == ',') {
-            p++;
-            if (*p < '0' || *p > '9') return false;
-            for (int scale = 100; *p >= '0' && *p <= '9'; p++, scale /= 10) ms += (*p - '0') * scale;
-        }
-    }
-    if (*p == 'Z' || *p == 'z') {
-        p++;
-    } else if (*p == '+' || *p == '-') {
-        int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
-        if (!avail_digits(&p, 2, &oh)) return false;
-        if (*p == ':') p++;
-        if (*p && !avail_digits(&p, 2, &om)) return false;
-        if (oh > 23 || om > 59) return false;
-        off = sign * (oh * 3600 + om * 60);
-    } else {
-        return false;
-    }
-    if (*p) return false;
-    if (mo < 1 || mo > 12 || d < 1 || d > avail_month_days(y, mo) || h > 23 || mi > 59 || sec > 59)
-        return false;
-    *out = (date_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off) * 1000 + ms;
-    return true;
-}
 
 /* Days since 1970-01-01 of the date of `ms` at `zone` minutes east of UTC. */
 static int64_t avail_day_of(int64_t ms, int zone) {
@@ -162,7 +103,7 @@ static bool avail_takedowns(const rules *r, int y, int m, int d, int zone, int64
      * the month's last day) up to T. */
     int total = y * 12 + (m - 1) - months;
     int ay = total / 12, am = total % 12 + 1;
-    int ad = d > avail_month_days(ay, am) ? avail_month_days(ay, am) : d;
+    int ad = d > date_month_days(ay, am) ? date_month_days(ay, am) : d;
     int64_t after_day = date_days_from_civil(ay, am, ad);
     avail_date_text(after_day, out->takedown_after);
     int64_t w_start = (after_day + 1) * AVAIL_DAY_MS - (int64_t)zone * 60000;
@@ -173,7 +114,7 @@ static bool avail_takedowns(const rules *r, int y, int m, int d, int zone, int64
     for (size_t i = 0; i < nd; i++) {
         int64_t f, t;
         if (!dt[i].kind || strcmp(dt[i].kind, "takedown") != 0) continue;
-        if (!availability_parse_instant(dt[i].from, &f) || !availability_parse_instant(dt[i].to, &t))
+        if (!date_parse_instant(dt[i].from, &f) || !date_parse_instant(dt[i].to, &t))
             continue;
         if (f < t_end && t > w_start) ps[np++] = (avail_period){f, t, i};
     }
@@ -224,8 +165,8 @@ bool availability_judge(const rules *r, int y, int m, int d, const probe_rec *pr
     size_t ndts = 0, nrefs = 0;
     for (size_t i = 0; ok && i < nd; i++) {
         int64_t f, t;
-        if (availability_parse_instant(downtime[i].from, &f) &&
-            availability_parse_instant(downtime[i].to, &t) && t > f)
+        if (date_parse_instant(downtime[i].from, &f) &&
+            date_parse_instant(downtime[i].to, &t) && t > f)
             dts[ndts++] = (avail_period){f, t, i};
     }
     if (ok) {
@@ -234,7 +175,7 @@ bool availability_judge(const rules *r, int y, int m, int d, const probe_rec *pr
     }
     for (size_t i = 0; ok && i < n; i++) {
         int64_t ms;
-        if (!availability_parse_instant(probes[i].time, &ms)) continue;
+        if (!date_parse_instant(probes[i].time, &ms)) continue;
         int64_t day = avail_day_of(ms, zone);
         if (day < first_day || day > last_day) continue;
         availability_day *dd = &out->days[day - first_day];

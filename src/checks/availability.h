@@ -105,10 +105,6 @@ void availability_result_free(availability_result *res);
  * when not NULL). Used by the judgement and by `govinspect probe`. */
 bool availability_probe_failed(const rules *r, const probe_rec *p, char *reason, size_t reasonsz);
 
-/* "YYYY-MM-DD[T ]hh:mm[:ss[.fff]]" with Z or ±hh[:]mm to Unix ms. A time
- * without its offset is not an instant and is refused. */
-bool availability_parse_instant(const char *iso, int64_t *ms);
-
 /* The kinds availability_inspect records. NULL-terminated. */
 extern const char *const availability_kinds[];
 

@@ -23,7 +23,7 @@
  * date means the start of that day, or for the end of a period (is_end) the
  * end of it, so "--from 2020-08-01 --to 2020-08-03" is three whole days. */
 static bool downtime_parse_time(const char *s, int zone, bool is_end, int64_t *ms) {
-    if (availability_parse_instant(s, ms)) return true;
+    if (date_parse_instant(s, ms)) return true;
     int y, m, d;
     if (date_parse_ymd(s, &y, &m, &d)) {
         *ms = (date_days_from_civil(y, m, d) + (is_end ? 1 : 0)) * DOWNTIME_DAY_MS -
@@ -34,7 +34,7 @@ static bool downtime_parse_time(const char *s, int zone, bool is_end, int64_t *m
     int az = zone < 0 ? -zone : zone;
     if (strlen(s) > 40) return false;
     snprintf(with_zone, sizeof with_zone, "%s%c%02d:%02d", s, zone < 0 ? '-' : '+', az / 60, az % 60);
-    return availability_parse_instant(with_zone, ms);
+    return date_parse_instant(with_zone, ms);
 }
 
 static bool downtime_zone(const cli_globals *g, int *zone) {
@@ -49,7 +49,7 @@ static bool downtime_zone(const cli_globals *g, int *zone) {
 
 static double downtime_days(const downtime_rec *d) {
     int64_t f, t;
-    if (!availability_parse_instant(d->from, &f) || !availability_parse_instant(d->to, &t)) return 0;
+    if (!date_parse_instant(d->from, &f) || !date_parse_instant(d->to, &t)) return 0;
     return (double)(t - f) / (double)DOWNTIME_DAY_MS;
 }
 

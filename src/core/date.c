@@ -206,3 +206,60 @@ bool date_in_window(int y, int m, int d, int ty, int tm, int td, int ndays) {
 void date_window_start(int ty, int tm, int td, int ndays, int *y, int *m, int *d) {
     date_add_days(ty, tm, td, -(int64_t)(ndays > 0 ? ndays - 1 : 0), y, m, d);
 }
+
+static bool date_take_digits(const char **p, int n, int *out) {
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        char c = (*p)[i];
+        if (c < '0' || c > '9') return false;
+        v = v * 10 + (c - '0');
+    }
+    *p += n;
+    *out = v;
+    return true;
+}
+
+/* "YYYY-MM-DD[T ]hh:mm[:ss[.fff]]" and an offset (Z, ±hh:mm, ±hhmm, ±hh)
+ * to UTC epoch milliseconds. The offset is required: a time without one is
+ * not an instant. */
+bool date_parse_instant(const char *s, int64_t *out) {
+    const char *p = s;
+    int y, mo, d, h, mi, sec = 0, ms = 0, off = 0;
+    if (!s || !date_take_digits(&p, 4, &y) || *p != '-') return false;
+    p++;
+    if (!date_take_digits(&p, 2, &mo) || *p != '-') return false;
+    p++;
+    if (!date_take_digits(&p, 2, &d) || (*p != 'T' && *p != 't' && *p != ' ')) return false;
+    p++;
+    if (!date_take_digits(&p, 2, &h) || *p != ':') return false;
+    p++;
+    if (!date_take_digits(&p, 2, &mi)) return false;
+    if (*p == ':') {
+        p++;
+        if (!date_take_digits(&p, 2, &sec)) return false;
+        if (*p == '.' || *p == ',') {
+            p++;
+            if (*p < '0' || *p > '9') return false;
+            for (int scale = 100; *p >= '0' && *p <= '9'; p++, scale /= 10)
+                ms += (*p - '0') * scale;
+        }
+    }
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
+        if (!date_take_digits(&p, 2, &oh)) return false;
+        if (*p == ':') p++;
+        if (*p && !date_take_digits(&p, 2, &om)) return false;
+        if (oh > 23 || om > 59) return false;
+        off = sign * (oh * 3600 + om * 60);
+    } else {
+        return false;
+    }
+    if (*p) return false;
+    if (mo < 1 || mo > 12 || d < 1 || d > date_month_days(y, mo) || h > 23 || mi > 59 || sec > 59)
+        return false;
+    int64_t secs = date_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
+    *out = secs * 1000 + ms;
+    return true;
+}

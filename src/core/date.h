@@ -20,6 +20,10 @@ bool date_parse_ymd(const char *s, int *y, int *m, int *d);
 int64_t date_days_from_civil(int y, int m, int d);
 /* Parses "+08:00", "+0800", "Z" into minutes east of UTC. */
 bool date_parse_offset(const char *s, int *minutes);
+/* "YYYY-MM-DD[T ]hh:mm[:ss[.fff]]" with an offset (Z, ±hh:mm, ±hhmm, ±hh)
+ * to Unix milliseconds. The offset is required: a time without one is not
+ * an instant. */
+bool date_parse_instant(const char *s, int64_t *ms);
 
 /* ---- dated items (spec §0) -------------------------------------------------
  * The helpers below count the way the freshness indicators do: year-less and

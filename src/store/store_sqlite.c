@@ -36,6 +36,8 @@
  */
 #include "store/store_impl.h"
 
+#include "core/date.h"
+
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -978,79 +980,6 @@ static bool sq_round_ensure(store *s, const round_rec *r, round_rec *out, bool *
 
 /* ---- probes ----------------------------------------------------------- */
 
-static bool take_digits(const char **p, int n, int *out) {
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        char c = (*p)[i];
-        if (c < '0' || c > '9') return false;
-        v = v * 10 + (c - '0');
-    }
-    *p += n;
-    *out = v;
-    return true;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t days_from_civil(int64_t y, int m, int d) {
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static int month_days(int y, int m) {
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : days[m - 1];
-}
-
-/* "YYYY-MM-DD[T ]hh:mm[:ss[.fff]]" and an offset (Z, ±hh:mm, ±hhmm, ±hh)
- * to UTC epoch milliseconds. The offset is required: a time without one is
- * not an instant. */
-static bool iso_to_ms(const char *s, int64_t *out) {
-    const char *p = s;
-    int y, mo, d, h, mi, sec = 0, ms = 0, off = 0;
-    if (!s || !take_digits(&p, 4, &y) || *p != '-') return false;
-    p++;
-    if (!take_digits(&p, 2, &mo) || *p != '-') return false;
-    p++;
-    if (!take_digits(&p, 2, &d) || (*p != 'T' && *p != 't' && *p != ' ')) return false;
-    p++;
-    if (!take_digits(&p, 2, &h) || *p != ':') return false;
-    p++;
-    if (!take_digits(&p, 2, &mi)) return false;
-    if (*p == ':') {
-        p++;
-        if (!take_digits(&p, 2, &sec)) return false;
-        if (*p == '.' || *p == ',') {
-            p++;
-            if (*p < '0' || *p > '9') return false;
-            for (int scale = 100; *p >= '0' && *p <= '9'; p++, scale /= 10)
-                ms += (*p - '0') * scale;
-        }
-    }
-    if (*p == 'Z' || *p == 'z') {
-        p++;
-    } else if (*p == '+' || *p == '-') {
-        int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
-        if (!take_digits(&p, 2, &oh)) return false;
-        if (*p == ':') p++;
-        if (*p && !take_digits(&p, 2, &om)) return false;
-        if (oh > 23 || om > 59) return false;
-        off = sign * (oh * 3600 + om * 60);
-    } else {
-        return false;
-    }
-    if (*p) return false;
-    if (mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || h > 23 || mi > 59 || sec > 59)
-        return false;
-    int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
-    *out = secs * 1000 + ms;
-    return true;
-}
-
 static bool bad_time(err *e, const char *t) {
     return err_set(e, ERR_INPUT,
                    L("time \"%s\" is not ISO 8601 with a UTC offset "
@@ -1064,7 +993,7 @@ static bool sq_probe_add(store *s, const probe_rec *p, bool *inserted, err *e) {
     if (!p || !p->site_code || !*p->site_code)
         return err_set(e, ERR_USAGE, "%s", L("a probe needs its site code", "探测记录缺少网站标识码"));
     int64_t ms;
-    if (!iso_to_ms(p->time, &ms)) return bad_time(e, p->time);
+    if (!date_parse_instant(p->time, &ms)) return bad_time(e, p->time);
     bool own;
     if (!tx_open(q, &own, e)) return false;
     sqlite3_stmt *st = stmt(q, ST_PROBE_INSERT, e);
@@ -1142,8 +1071,8 @@ static bool sq_probes_each(store *s, const char *site_code, const char *from, co
                            store_probe_cb cb, void *ud, err *e) {
     probe_range r = {.site_code = site_code, .to_ms = INT64_MAX};
     int64_t lo = INT64_MIN;
-    if (from && !iso_to_ms(from, &lo)) return bad_time(e, from);
-    if (to && !iso_to_ms(to, &r.to_ms)) return bad_time(e, to);
+    if (from && !date_parse_instant(from, &lo)) return bad_time(e, from);
+    if (to && !date_parse_instant(to, &r.to_ms)) return bad_time(e, to);
     return page_each(sq(s), &probe_pages, &r, lo, (any_cb){.probe = cb}, ud,
                      L("reading probes of %s", "读取 %s 的探测记录"), nz(site_code), e);
 }
@@ -1157,8 +1086,8 @@ static bool sq_downtime_add(store *s, const downtime_rec *d, int64_t *id, bool *
         return err_set(e, ERR_USAGE, "%s",
                        L("a downtime period needs its site code", "停机报备缺少网站标识码"));
     int64_t from_ms, to_ms;
-    if (!iso_to_ms(d->from, &from_ms)) return bad_time(e, d->from);
-    if (!iso_to_ms(d->to, &to_ms)) return bad_time(e, d->to);
+    if (!date_parse_instant(d->from, &from_ms)) return bad_time(e, d->from);
+    if (!date_parse_instant(d->to, &to_ms)) return bad_time(e, d->to);
     if (to_ms <= from_ms)
         return err_set(e, ERR_INPUT,
                        L("downtime of %s: the end %s is not after the start %s",
@@ -1250,8 +1179,8 @@ static const page_kind downtime_pages = {
 static bool sq_downtime_each(store *s, const char *site_code, const char *from, const char *to,
                              store_downtime_cb cb, void *ud, err *e) {
     downtime_range r = {.site_code = site_code, .from_ms = INT64_MIN, .to_ms = INT64_MAX};
-    if (from && !iso_to_ms(from, &r.from_ms)) return bad_time(e, from);
-    if (to && !iso_to_ms(to, &r.to_ms)) return bad_time(e, to);
+    if (from && !date_parse_instant(from, &r.from_ms)) return bad_time(e, from);
+    if (to && !date_parse_instant(to, &r.to_ms)) return bad_time(e, to);
     return page_each(sq(s), &downtime_pages, &r, 0, (any_cb){.downtime = cb}, ud,
                      L("reading downtime of %s", "读取 %s 的停机报备"),
                      site_code ? site_code : L("all sites", "全部网站"), e);

@@ -458,22 +458,22 @@ static void test_takedowns(void **state) {
 static void test_parse_instant(void **state) {
     (void)state;
     int64_t ms;
-    assert_true(availability_parse_instant("2020-08-10T09:30:00+08:00", &ms));
+    assert_true(date_parse_instant("2020-08-10T09:30:00+08:00", &ms));
     assert_int_equal(ms, local_day(2020, 8, 10) + 9 * HOUR_MS + 30 * 60000);
     int64_t z;
-    assert_true(availability_parse_instant("2020-08-10T01:30:00Z", &z));
+    assert_true(date_parse_instant("2020-08-10T01:30:00Z", &z));
     assert_int_equal(ms, z);
-    assert_true(availability_parse_instant("2020-08-10 01:30:00.250z", &z));
+    assert_true(date_parse_instant("2020-08-10 01:30:00.250z", &z));
     assert_int_equal(z, ms + 250);
-    assert_true(availability_parse_instant("2020-08-10T09:30+0800", &z));
+    assert_true(date_parse_instant("2020-08-10T09:30+0800", &z));
     assert_int_equal(z, ms);
-    assert_true(availability_parse_instant("2020-08-09T20:30:00-05", &z));
+    assert_true(date_parse_instant("2020-08-09T20:30:00-05", &z));
     assert_int_equal(z, ms);
     const char *bad[] = {"2020-08-10T09:30:00", "2020-08-10", "2020-02-30T00:00:00Z", "2020-08-10T24:00:00Z",
                          "2020-08-10T09:30:00+08:00x", "", "2020-08-10T09:30:00.Z", "2020/08/10 09:30:00Z"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
-        if (availability_parse_instant(bad[i], &z)) fail_msg("accepted %s", bad[i]);
-    assert_false(availability_parse_instant(NULL, &z));
+        if (date_parse_instant(bad[i], &z)) fail_msg("accepted %s", bad[i]);
+    assert_false(date_parse_instant(NULL, &z));
 }
 
 int main(void) {
