@@ -2,6 +2,7 @@
 
 #include "checks/availability.h"
 #include "checks/check.h"
+#include "checks/evidence.h"
 #include "checks/freshness.h"
 #include "checks/links.h"
 #include "core/date.h"
@@ -29,6 +30,7 @@ struct check_ctx {
     int findings;
     bool in_tx;
     bool failed;
+    evidence_set *evidence; /* the run's; pages findings point at */
     err e;
 };
 
@@ -124,6 +126,7 @@ bool check_record(check_ctx *c, const check_finding *f) {
     }
     c->ids[c->nids++] = id;
     c->findings++;
+    if (f->source_url && *f->source_url) evidence_add(c->evidence, c->site->code, f->source_url);
     return true;
 }
 
@@ -234,7 +237,8 @@ bool inspect_sites(store *s, const rules *r, const round_rec *round, const site_
     const char **phrases = calloc(nphrases + 1, sizeof *phrases);
     crawl_site_spec *specs = calloc(n ? n : 1, sizeof *specs);
     inspect_run run = {.slots = strmap_new(), .report = report, .ud = ud, .e = e};
-    bool ok = phrases && specs && run.slots;
+    evidence_set *evidence = evidence_new();
+    bool ok = phrases && specs && run.slots && evidence;
     if (!ok) err_set(e, ERR_NOMEM, "out of memory");
     for (size_t i = 0; ok && i < nphrases; i++) phrases[i] = rules_list_item(r, "crawl/soft404/phrases", i);
     cfg.soft404_titles = phrases;
@@ -250,7 +254,8 @@ bool inspect_sites(store *s, const rules *r, const round_rec *round, const site_
             ok = err_set(e, ERR_NOMEM, "out of memory");
             break;
         }
-        slot->ctx = (check_ctx){.s = s, .r = r, .round = round, .site = &sites[i], .zone = zone};
+        slot->ctx = (check_ctx){.s = s, .r = r, .round = round, .site = &sites[i], .zone = zone,
+                                .evidence = evidence};
         for (size_t m = 0; m < INSPECT_NMODULES; m++)
             if (inspect_modules[m]->site_begin)
                 slot->state[m] = inspect_modules[m]->site_begin(&slot->ctx, &sites[i]);
@@ -266,6 +271,11 @@ bool inspect_sites(store *s, const rules *r, const round_rec *round, const site_
                               .ud = &run};
         ok = crawl_run(&cfg, specs, n, &cb, e) && !run.failed;
     }
+    /* The pages that hold evidence, fetched once more and kept. */
+    int kept = 0;
+    if (ok) ok = evidence_store(evidence, s, round->id, &cfg.fetch, zone, &kept, e);
+    if (ok && kept) log_debug("kept copies of %d evidence pages", kept);
+    evidence_free(evidence);
     strmap_free(run.slots, inspect_slot_free);
     free(specs);
     free(phrases);

@@ -256,3 +256,21 @@ void finding_rec_free(finding_rec *f) {
     free(f->reviewed_at);
     memset(f, 0, sizeof *f);
 }
+
+bool store_page_put(store *s, const page_copy_rec *p, err *e) { return s->ops->page_put(s, p, e); }
+
+bool store_page_get(store *s, int64_t round_id, const char *url, page_copy_rec *out, err *e) {
+    return s->ops->page_get(s, round_id, url, out, e);
+}
+
+void page_copy_rec_free(page_copy_rec *p) {
+    if (!p) return;
+    free(p->site_code);
+    free(p->url);
+    free(p->final_url);
+    free(p->content_type);
+    free(p->charset);
+    free(p->fetched_at);
+    free(p->body);
+    memset(p, 0, sizeof *p);
+}

@@ -170,6 +170,31 @@ bool store_downtime_each(store *s, const char *site_code, const char *from, cons
                          store_downtime_cb cb, void *ud, err *e);
 void downtime_rec_free(downtime_rec *d);
 
+/* ---- evidence copies of pages ----------------------------------------- */
+
+/* A copy of a page that holds evidence, kept so a finding can be shown after
+ * the unit has changed the page. body is zlib-compressed (body_len bytes);
+ * raw_len is its uncompressed length. */
+typedef struct page_copy_rec {
+    int64_t round_id;
+    char *site_code;
+    char *url;
+    char *final_url;
+    int http_status;
+    char *content_type;
+    char *charset;
+    char *fetched_at;
+    void *body;
+    size_t body_len;
+    size_t raw_len;
+} page_copy_rec;
+
+/* Stores or replaces the copy of (round, url). */
+bool store_page_put(store *s, const page_copy_rec *p, err *e);
+/* Returns false with e->cls == ERR_NONE when there is no copy. */
+bool store_page_get(store *s, int64_t round_id, const char *url, page_copy_rec *out, err *e);
+void page_copy_rec_free(page_copy_rec *p);
+
 /* ---- findings and review ---------------------------------------------- */
 
 typedef struct finding_rec {

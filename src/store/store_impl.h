@@ -42,6 +42,8 @@ typedef struct store_ops {
                                err *e);
     bool (*findings_each)(store *s, int64_t round_id, const char *target, store_finding_cb cb,
                           void *ud, err *e);
+    bool (*page_put)(store *s, const page_copy_rec *p, err *e);
+    bool (*page_get)(store *s, int64_t round_id, const char *url, page_copy_rec *out, err *e);
     bool (*finding_review)(store *s, int64_t finding_id, const char *status, const char *by,
                            const char *note, const char *at, err *e);
 } store_ops;

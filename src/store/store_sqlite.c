@@ -230,6 +230,8 @@ typedef enum {
     ST_FINDINGS_GONE,
     ST_FINDINGS_PAGE,
     ST_FINDING_REVIEW,
+    ST_PAGE_PUT,
+    ST_PAGE_GET,
     ST__COUNT
 } stmt_id;
 
@@ -269,6 +271,15 @@ static const char *const sql_text[ST__COUNT] = {
                        " AND time_ms >= ?2 AND time_ms < ?3 ORDER BY time_ms LIMIT ?4",
     /* The downtime table has no unique key (migration 2): the identity
      * (site, instants, kind) is kept by inserting only when it is new. */
+    [ST_PAGE_PUT] =
+        "INSERT INTO pages (round_id, site_code, url, final_url, http_status, content_type,"
+        " charset, fetched_at, body, body_size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        " ON CONFLICT (round_id, url) DO UPDATE SET site_code = excluded.site_code,"
+        " final_url = excluded.final_url, http_status = excluded.http_status,"
+        " content_type = excluded.content_type, charset = excluded.charset,"
+        " fetched_at = excluded.fetched_at, body = excluded.body, body_size = excluded.body_size",
+    [ST_PAGE_GET] = "SELECT site_code, url, final_url, http_status, content_type, charset,"
+                    " fetched_at, body, body_size FROM pages WHERE round_id = ?1 AND url = ?2",
     [ST_DOWNTIME_INSERT] =
         "INSERT INTO downtime (site_code,from_time,from_ms,to_time,to_ms,kind,reason)"
         " SELECT ?1,?2,?3,?4,?5,?6,?7 WHERE NOT EXISTS (SELECT 1 FROM downtime"
@@ -1409,6 +1420,67 @@ static bool sq_finding_review(store *s, int64_t finding_id, const char *status, 
     return tx_close(q, own, ok, e);
 }
 
+static bool sq_page_put(store *s, const page_copy_rec *p, err *e) {
+    sq_store *q = sq(s);
+    bool own;
+    if (!tx_open(q, &own, e)) return false;
+    sqlite3_stmt *st = stmt(q, ST_PAGE_PUT, e);
+    bool ok = st != NULL;
+    if (ok) {
+        bool b = sqlite3_bind_int64(st, 1, p->round_id) == SQLITE_OK &&
+                 bind_str(st, 2, p->site_code) == SQLITE_OK && bind_str(st, 3, p->url) == SQLITE_OK &&
+                 bind_str(st, 4, p->final_url) == SQLITE_OK &&
+                 sqlite3_bind_int(st, 5, p->http_status) == SQLITE_OK &&
+                 bind_str(st, 6, p->content_type) == SQLITE_OK &&
+                 bind_str(st, 7, p->charset) == SQLITE_OK && bind_str(st, 8, p->fetched_at) == SQLITE_OK &&
+                 (p->body ? sqlite3_bind_blob64(st, 9, p->body, p->body_len, SQLITE_TRANSIENT)
+                          : sqlite3_bind_null(st, 9)) == SQLITE_OK &&
+                 sqlite3_bind_int64(st, 10, (sqlite3_int64)p->raw_len) == SQLITE_OK;
+        ok = b && sqlite3_step(st) == SQLITE_DONE;
+        if (!b) nomem(e);
+        else if (!ok) sq_fail(q, e, L("saving the copy of %s", "保存页面副本 %s"), nz(p->url));
+        stmt_done(st);
+    }
+    return tx_close(q, own, ok, e);
+}
+
+static bool sq_page_get(store *s, int64_t round_id, const char *url, page_copy_rec *out, err *e) {
+    sq_store *q = sq(s);
+    memset(out, 0, sizeof *out);
+    if (e) err_clear(e);
+    sqlite3_stmt *st = stmt(q, ST_PAGE_GET, e);
+    if (!st) return false;
+    bool found = false, ok = sqlite3_bind_int64(st, 1, round_id) == SQLITE_OK &&
+                             bind_str(st, 2, url) == SQLITE_OK;
+    int rc = ok ? sqlite3_step(st) : SQLITE_ERROR;
+    if (ok && rc == SQLITE_ROW) {
+        out->round_id = round_id;
+        out->site_code = col_str(st, 0, &ok);
+        out->url = col_str(st, 1, &ok);
+        out->final_url = col_str(st, 2, &ok);
+        out->http_status = sqlite3_column_int(st, 3);
+        out->content_type = col_str(st, 4, &ok);
+        out->charset = col_str(st, 5, &ok);
+        out->fetched_at = col_str(st, 6, &ok);
+        int n = sqlite3_column_bytes(st, 7);
+        const void *blob = sqlite3_column_blob(st, 7);
+        if (blob && n > 0) {
+            out->body = malloc((size_t)n);
+            if (out->body) memcpy(out->body, blob, (size_t)n);
+            else ok = false;
+            out->body_len = (size_t)n;
+        }
+        out->raw_len = (size_t)sqlite3_column_int64(st, 8);
+        found = ok;
+        if (!ok) nomem(e);
+    } else if (ok && rc != SQLITE_DONE) {
+        ok = sq_fail(q, e, L("reading the copy of %s", "读取页面副本 %s"), nz(url));
+    }
+    stmt_done(st);
+    if (!found) page_copy_rec_free(out);
+    return found;
+}
+
 static const store_ops sq_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -1429,6 +1501,8 @@ static const store_ops sq_ops = {
     .probes_each = sq_probes_each,
     .downtime_add = sq_downtime_add,
     .downtime_each = sq_downtime_each,
+    .page_put = sq_page_put,
+    .page_get = sq_page_get,
     .finding_record = sq_finding_record,
     .findings_mark_gone = sq_findings_mark_gone,
     .findings_each = sq_findings_each,

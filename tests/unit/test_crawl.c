@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 #include <curl/curl.h>
 #include <dirent.h>
 #include <pthread.h>
@@ -1011,6 +1012,28 @@ static void test_inspect_store(void **state) {
         if (want_f[i].subject == notice) assert_true(json_is_true(json_object_get(ev, "soft404")));
         json_decref(ev);
     }
+
+    /* The pages holding the evidence were kept, compressed: the homepage
+     * and about.html, each with the broken link in it. */
+    const char *kept[] = {home, about};
+    const char *holds[] = {"missing.html", "notice.html"};
+    for (size_t i = 0; i < 2; i++) {
+        page_copy_rec copy;
+        if (!store_page_get(st, round.id, kept[i], &copy, &e)) fail_msg("no copy of %s: %s", kept[i], e.msg);
+        assert_int_equal(copy.http_status, 200);
+        assert_string_equal(copy.site_code, site.code);
+        assert_true(copy.raw_len > 0);
+        char *raw = malloc(copy.raw_len + 1);
+        uLongf rlen = (uLongf)copy.raw_len;
+        assert_int_equal(uncompress((Bytef *)raw, &rlen, copy.body, (uLong)copy.body_len), Z_OK);
+        raw[rlen] = '\0';
+        assert_non_null(strstr(raw, holds[i]));
+        free(raw);
+        page_copy_rec_free(&copy);
+    }
+    page_copy_rec nothing;
+    assert_false(store_page_get(st, round.id, "http://127.0.0.1:1/none.html", &nothing, &e));
+    assert_int_equal(e.cls, ERR_NONE);
 
     /* A second run keeps the ids. */
     inspect_once(st, r, &round, &site, &o, &f2);
