@@ -53,6 +53,7 @@ typedef struct fresh_state {
     strmap *home_links, *home_texts; /* the homepage's template, to tell a page's own content */
     strmap *nav;                     /* column key -> fresh_nav */
     strmap *cols;                    /* column key -> fresh_col */
+    strmap *content;                 /* URLs of content pages: linked from a list item (spec §5.1) */
     fresh_col **order;               /* in crawl order */
     size_t ncols, capcols;
 } fresh_state;
@@ -103,7 +104,8 @@ static void *fresh_site_begin(check_ctx *c, const site_rec *site) {
     st->home_texts = strmap_new();
     st->nav = strmap_new();
     st->cols = strmap_new();
-    if (!st->home_links || !st->home_texts || !st->nav || !st->cols) st->t_ok = false;
+    st->content = strmap_new();
+    if (!st->home_links || !st->home_texts || !st->nav || !st->cols || !st->content) st->t_ok = false;
     return st;
 }
 
@@ -431,7 +433,14 @@ static void fresh_columns_judge(check_ctx *c, fresh_state *st) {
         fresh_col *col = st->order[i];
         fresh_nav *nv = strmap_get(st->nav, col->key);
         int dated = col->list_items + col->url_dated;
-        bool listy = dated >= 3 || (!col->article && (col->col_name || col->col_type));
+        /* Content pages — article tags, a list item links to them, or their
+         * URL carries a date (/t20200810_1.html) — are never columns unless
+         * the navigation leads there. */
+        int uy, um, ud;
+        bool udk;
+        bool content = col->article || strmap_get(st->content, col->url) ||
+                       date_from_url(col->url, &uy, &um, &ud, &udk);
+        bool listy = !content && (dated >= 3 || col->col_name || col->col_type);
         bool column = listy || (!col->article && nv && (nv->named || col->placeholder));
         if (!column) continue;
         col_judged *j = &js[nj++];
@@ -587,6 +596,11 @@ static void fresh_on_page(check_ctx *c, void *state, const crawl_page *p) {
     fresh_state *st = state;
     if (!st || !st->t_ok || !p->model) return;
     const page *pg = p->model;
+    /* A page linked from a list item is a content page, never a column
+     * (spec §5.1): an article's "related articles" or 上一篇/下一篇 list
+     * must not make it one. */
+    for (size_t i = 0; i < pg->nitems; i++)
+        if (pg->items[i].url) strmap_put(st->content, pg->items[i].url, (void *)1, NULL);
     /* The anchor of year-less and month-only dates: the earlier of the fetch
      * date and T's date. */
     int ay = st->ty, am = st->tm, ad = st->td;
@@ -680,6 +694,7 @@ static void fresh_site_free(void *state) {
     strmap_free(st->home_texts, NULL);
     strmap_free(st->nav, fresh_nav_free);
     strmap_free(st->cols, fresh_col_free);
+    strmap_free(st->content, NULL);
     free(st->order);
     free(st);
 }

@@ -849,6 +849,41 @@ static void test_corpus_list_pages(void **state) {
     }
 }
 
+/* Article pages with a dated "related articles" list (and 上一篇/下一篇) are
+ * content pages, not columns: linked from a list item, or dated in their
+ * URL. A regression: on a 2,000-page site every article became a stale
+ * column. */
+static const char rel_home[] =
+    HEAD("示范县人民政府") "</head><body><ul class=\"nav\"><li><a href=\"/col/gzdt/\">工作动态</a></li></ul>"
+    "</body></html>";
+static const char rel_col[] =
+    HEAD("工作动态") "</head><body><ul>"
+    "<li><a href=\"/col/gzdt/202008/t20200809_1.html\">动态甲</a><span>2020-08-09</span></li>"
+    "<li><a href=\"/art/plain.html\">动态乙</a><span>2020-08-08</span></li>"
+    "</ul></body></html>";
+static const char rel_article[] =
+    HEAD("动态甲_工作动态") "</head><body><p>正文。</p><div class=\"related\"><ul>"
+    "<li><a href=\"/old/1.html\">旧闻一</a><span>2019-01-01</span></li>"
+    "<li><a href=\"/old/2.html\">旧闻二</a><span>2019-01-02</span></li>"
+    "<li><a href=\"/old/3.html\">旧闻三</a><span>2019-01-03</span></li>"
+    "</ul></div></body></html>";
+
+static void test_articles_are_not_columns(void **state) {
+    (void)state;
+    testserver_route routes[] = {
+        {.path = "/", .headers = html_hdr, .body = rel_home},
+        {.path = "/col/gzdt/", .headers = html_hdr, .body = rel_col},
+        {.path = "/col/gzdt/202008/t20200809_1.html", .headers = html_hdr, .body = rel_article},
+        {.path = "/art/plain.html", .headers = html_hdr, .body = rel_article},
+        {.path = "/old/", .headers = html_hdr, .body = rel_article, .flags = TS_PREFIX},
+    };
+    col_findings cf;
+    char home[128];
+    inspect_columns("6199000301", routes, sizeof routes / sizeof *routes, &cf, home, sizeof home);
+    /* The column is fresh; neither article is a (stale) column. */
+    assert_int_equal(cf.n, 0);
+}
+
 int main(void) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
@@ -865,6 +900,7 @@ int main(void) {
         cmocka_unit_test(test_columns_dated_threshold),
         cmocka_unit_test(test_columns_blank_threshold),
         cmocka_unit_test(test_corpus_list_pages),
+        cmocka_unit_test(test_articles_are_not_columns),
     };
     int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
     curl_global_cleanup();
