@@ -5,7 +5,7 @@
 #   bench/freshness/run.sh [N] [AS_OF] [SEED]      (defaults: 60 2020-08-31 7)
 #
 # Environment: WORK (default ${TMPDIR:-/tmp}/govinspect-fresh-world),
-#              BUILD (default /work/main/build-fresh-bench).
+#              BUILD (default: build-fresh-bench in the repository).
 # Everything is served by one gi_serve on 127.0.0.1; each site is a folder,
 # http://127.0.0.1:PORT/siteNN/. No other host is contacted (proxies dropped).
 set -euo pipefail
@@ -16,11 +16,10 @@ WORK=${WORK:-${TMPDIR:-/tmp}/govinspect-fresh-world}
 BUILD=${BUILD:-$repo/build-fresh-bench}
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
 
-if [ ! -x "$BUILD/govinspect" ] || [ ! -x "$BUILD/tests/gi_serve" ]; then
-  echo "== building govinspect and gi_serve in $BUILD"
-  cmake -S "$repo" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build "$BUILD" -j"$(nproc)" --target gi_serve govinspect >/dev/null
-fi
+# Always brought up to date: a stale binary would measure old code.
+echo "== building govinspect and gi_serve in $BUILD"
+[ -f "$BUILD/CMakeCache.txt" ] || cmake -S "$repo" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$BUILD" -j"$(nproc)" --target gi_serve govinspect >/dev/null
 GI=$BUILD/govinspect
 SERVE=$BUILD/tests/gi_serve
 

@@ -573,6 +573,8 @@ typedef struct parse_state {
     bool base_seen;
     item_candidate items[8];  /* open list items (nested lists) */
     int nitems_open;
+    int dt_link;              /* a <dt> just closed with a link and no date: its <dd> may date it */
+    size_t dt_offset;
     tag_cache cache[256];
     bool oom;
     bool title_done;
@@ -1051,15 +1053,23 @@ static bool ps_find_date(const char *s, int *y, int *m, int *d, const char **at,
 static void ps_item_close(parse_state *ps, open_elem *e) {
     if (e->item < 0 || e->item != ps->nitems_open - 1) return;
     item_candidate *c = &ps->items[--ps->nitems_open];
-    if (c->first_link < 0) return;
-    int y, m, d;
-    const char *at;
-    size_t len;
-    if (!ps_find_date(sbuf_str(&c->outside), &y, &m, &d, &at, &len)) return;
+    int y = 0, m = 0, d = 0;
+    const char *at = NULL;
+    size_t len = 0;
+    bool dated = ps_find_date(sbuf_str(&c->outside), &y, &m, &d, &at, &len);
+    /* <dt><a>title</a></dt><dd>2020-05-10</dd>: the date stands in the
+     * next sibling. A <dt> with a link and no date waits for its <dd>. */
+    int link = c->first_link;
+    size_t offset = c->offset;
+    bool is_dt = strcmp(e->tag, "dt") == 0, is_dd = strcmp(e->tag, "dd") == 0;
+    if (is_dd && link < 0 && ps->dt_link >= 0) link = ps->dt_link, offset = ps->dt_offset;
+    ps->dt_link = is_dt && link >= 0 && !dated ? link : -1;
+    ps->dt_offset = c->offset;
+    if (link < 0 || !dated) return;
     if (!page_grow((void **)&ps->p->items, &ps->p->nitems, &ps->capitems, sizeof *ps->p->items,
                    &ps->oom))
         return;
-    const page_link *l = &ps->p->links[c->first_link];
+    const page_link *l = &ps->p->links[link];
     page_item *it = &ps->p->items[ps->p->nitems];
     it->title = l->text;
     it->url = l->url ? l->url : l->raw;
@@ -1067,7 +1077,7 @@ static void ps_item_close(parse_state *ps, open_elem *e) {
     it->year = y;
     it->month = m;
     it->day = d;
-    it->offset = c->offset;
+    it->offset = offset;
     if (it->date_text) ps->p->nitems++;
     else ps->oom = true;
 }
@@ -1522,6 +1532,7 @@ static page *page_parse_text(const char *html, size_t html_len, const char *url,
     }
     ps->p = p;
     ps->cur_link = -1;
+    ps->dt_link = -1;
     ps->cur_form = -1;
     ps->raw_depth = -1;
     ps->match_budget = PAGE_MATCH_BUDGET;

@@ -1545,10 +1545,35 @@ static void test_parse_decoded_same(void **state) {
     textenc_result_free(&t);
 }
 
+/* <dl>: the title in <dt>, its date in the next <dd>. */
+static void test_dt_dd_items(void **state) {
+    (void)state;
+    static const char html[] =
+        "<html><body><dl>"
+        "<dt><a href=\"/a/1.html\">通知一</a></dt><dd>2020.05.10</dd>"
+        "<dt><a href=\"/a/2.html\">通知二</a></dt><dd>2020-05-08</dd>"
+        "<dt><a href=\"/a/3.html\">无日期</a></dt><dd>摘要文字</dd>"
+        "<dd>2020-01-01</dd>"
+        "</dl></body></html>";
+    err e = {0};
+    page *p = page_parse(html, sizeof html - 1, "http://www.example.gov.cn/", "UTF-8", &e);
+    assert_non_null(p);
+    assert_int_equal(p->nitems, 2);
+    assert_string_equal(p->items[0].title, "通知一");
+    assert_string_equal(p->items[0].url, "http://www.example.gov.cn/a/1.html");
+    assert_int_equal(p->items[0].year, 2020);
+    assert_int_equal(p->items[0].month, 5);
+    assert_int_equal(p->items[0].day, 10);
+    assert_string_equal(p->items[1].title, "通知二");
+    assert_int_equal(p->items[1].day, 8);
+    page_free(p);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_libxml2_assumptions),
         cmocka_unit_test(test_parse_decoded_same),
+        cmocka_unit_test(test_dt_dd_items),
         cmocka_unit_test(test_links_of_every_tag),
         cmocka_unit_test(test_upper_case_markup),
         cmocka_unit_test(test_relative_urls_and_base),
