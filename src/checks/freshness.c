@@ -127,8 +127,12 @@ static void fresh_items(const fresh_state *st, fresh_best *b, const page *pg, in
 
 /* The dates in the homepage's article links (visible <a>), each URL once and
  * not again when a list item already dated it. */
+/* Dated article links of a page. Links in `skip` (the homepage's, shared
+ * by every page's template) do not count, except those under `own` — the
+ * column's own folder — which a homepage often mirrors. */
 static int fresh_url_dates(const fresh_state *st, fresh_best *b, const page *pg, int ay, int am,
-                           int ad, const strmap *skip) {
+                           int ad, const strmap *skip, const char *own) {
+    size_t own_len = own && own[0] && own[strlen(own) - 1] == '/' ? strlen(own) : 0;
     int n = 0;
     strmap *seen = strmap_new();
     if (!seen) return 0;
@@ -140,7 +144,8 @@ static int fresh_url_dates(const fresh_state *st, fresh_best *b, const page *pg,
         int y, m, d;
         bool day_known;
         if (!date_from_url(l->url, &y, &m, &d, &day_known)) continue;
-        if (strmap_get(seen, l->url) || (skip && strmap_get(skip, l->url))) continue;
+        bool mine = own_len && strncmp(l->url, own, own_len) == 0;
+        if (strmap_get(seen, l->url) || (skip && strmap_get(skip, l->url) && !mine)) continue;
         strmap_put(seen, l->url, (void *)1, NULL);
         n++;
         char text[16];
@@ -381,7 +386,7 @@ static void fresh_page_column(check_ctx *c, fresh_state *st, const page *pg, int
     col->pages++;
     col->list_items += (int)pg->nitems;
     fresh_items(st, &col->best, pg, ay, am, ad);
-    col->url_dated += fresh_url_dates(st, &col->best, pg, ay, am, ad, st->home_links);
+    col->url_dated += fresh_url_dates(st, &col->best, pg, ay, am, ad, st->home_links, col->key);
     for (size_t i = 0; i < pg->nlinks; i++) {
         const page_link *l = &pg->links[i];
         if (strcmp(l->tag, "a") != 0 || !l->visible || l->kind != URL_HTTP || !l->url) continue;
@@ -616,7 +621,7 @@ static void fresh_on_page(check_ctx *c, void *state, const crawl_page *p) {
         st->home_url = fresh_strdup(pg->url);
         fresh_home_columns(c, st, pg);
         fresh_items(st, &st->home, pg, ay, am, ad);
-        fresh_url_dates(st, &st->home, pg, ay, am, ad, NULL);
+        fresh_url_dates(st, &st->home, pg, ay, am, ad, NULL, NULL);
         return;
     }
     fresh_page_column(c, st, pg, ay, am, ad);

@@ -884,6 +884,34 @@ static void test_articles_are_not_columns(void **state) {
     assert_int_equal(cf.n, 0);
 }
 
+/* A homepage that mirrors a TRS column's newest articles: those links are
+ * the column's own (under its folder), so their URL dates still count for
+ * it. A regression: the column was judged on its older items only. */
+static const char mirror_home[] =
+    HEAD("示范县人民政府") "</head><body><ul class=\"nav\"><li><a href=\"/gzdt/\">工作动态</a></li></ul>"
+    "<div class=\"news\"><a href=\"/gzdt/202008/t20200809_1.html\">动态一</a>"
+    "<a href=\"/gzdt/202008/t20200805_2.html\">动态二</a></div></body></html>";
+static const char mirror_col[] =
+    HEAD("工作动态") "</head><body><div class=\"list\">"
+    "<a href=\"/gzdt/202008/t20200809_1.html\">动态一</a>"
+    "<a href=\"/gzdt/202008/t20200805_2.html\">动态二</a>"
+    "<a href=\"/gzdt/202006/t20200601_3.html\">动态三</a>"
+    "<a href=\"/gzdt/202005/t20200501_4.html\">动态四</a>"
+    "</div></body></html>";
+
+static void test_mirrored_column_dates(void **state) {
+    (void)state;
+    testserver_route routes[] = {
+        {.path = "/", .headers = html_hdr, .body = mirror_home},
+        {.path = "/gzdt/", .headers = html_hdr, .body = mirror_col},
+        {.path = "/gzdt/2", .headers = html_hdr, .body = article_page, .flags = TS_PREFIX},
+    };
+    col_findings cf;
+    char home[128];
+    inspect_columns("6199000302", routes, sizeof routes / sizeof *routes, &cf, home, sizeof home);
+    assert_int_equal(cf.n, 0);
+}
+
 int main(void) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
@@ -901,6 +929,7 @@ int main(void) {
         cmocka_unit_test(test_columns_blank_threshold),
         cmocka_unit_test(test_corpus_list_pages),
         cmocka_unit_test(test_articles_are_not_columns),
+        cmocka_unit_test(test_mirrored_column_dates),
     };
     int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
     curl_global_cleanup();
