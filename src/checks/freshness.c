@@ -347,6 +347,17 @@ static void fresh_page_column(check_ctx *c, fresh_state *st, const page *pg, int
     const rules *rs = check_rules(c);
     char *key = fresh_col_key(pg->url);
     if (!key) return;
+    /* Content pages (article tags, a date in the URL) are never columns
+     * unless the navigation leads there: most of a site, so skip them
+     * before the per-link work. */
+    int uy, um, ud;
+    bool udk;
+    if (!strmap_get(st->nav, key) &&
+        (page_meta_get(pg, "PubDate") || page_meta_get(pg, "ArticleTitle") ||
+         date_from_url(pg->url, &uy, &um, &ud, &udk))) {
+        free(key);
+        return;
+    }
     if (st->home_key && strcmp(key, st->home_key) == 0) {
         free(key);
         return;
@@ -387,7 +398,8 @@ static void fresh_page_column(check_ctx *c, fresh_state *st, const page *pg, int
     col->list_items += (int)pg->nitems;
     fresh_items(st, &col->best, pg, ay, am, ad);
     col->url_dated += fresh_url_dates(st, &col->best, pg, ay, am, ad, st->home_links, col->key);
-    for (size_t i = 0; i < pg->nlinks; i++) {
+    /* Only whether the column has a link of its own matters (blank test). */
+    for (size_t i = 0; i < pg->nlinks && col->own_links == 0; i++) {
         const page_link *l = &pg->links[i];
         if (strcmp(l->tag, "a") != 0 || !l->visible || l->kind != URL_HTTP || !l->url) continue;
         if (strmap_get(st->home_links, l->url) || strcmp(l->url, pg->url) == 0) continue;
@@ -396,17 +408,22 @@ static void fresh_page_column(check_ctx *c, fresh_state *st, const page *pg, int
         free(lk);
         if (!same) col->own_links++;
     }
-    size_t nph = rules_list_len(rs, COL_RULES "/blank_placeholders");
+    const char *ph[16];
+    size_t nph = rules_list_len(rs, COL_RULES "/blank_placeholders"), phmax = 0;
+    if (nph > 16) nph = 16;
+    for (size_t j = 0; j < nph; j++) {
+        ph[j] = rules_list_item(rs, COL_RULES "/blank_placeholders", j);
+        if (ph[j] && strlen(ph[j]) > phmax) phmax = strlen(ph[j]);
+    }
     for (size_t i = 0; i < pg->ntexts; i++) {
         const char *t = pg->texts[i].text;
         if (!t || strmap_get(st->home_texts, t)) continue;
         size_t tl = strlen(t);
         col->own_text += tl;
-        for (size_t j = 0; j < nph && !col->placeholder; j++) {
-            const char *ph = rules_list_item(rs, COL_RULES "/blank_placeholders", j);
-            /* the placeholder is (nearly) all the block says */
-            if (ph && *ph && strstr(t, ph) && tl <= strlen(ph) + 24) col->placeholder = fresh_strdup(t);
-        }
+        /* the placeholder is (nearly) all the block says */
+        for (size_t j = 0; j < nph && !col->placeholder && tl <= phmax + 24; j++)
+            if (ph[j] && *ph[j] && strstr(t, ph[j]) && tl <= strlen(ph[j]) + 24)
+                col->placeholder = fresh_strdup(t);
     }
 }
 
@@ -445,7 +462,7 @@ static void fresh_columns_judge(check_ctx *c, fresh_state *st) {
         bool udk;
         bool content = col->article || strmap_get(st->content, col->url) ||
                        date_from_url(col->url, &uy, &um, &ud, &udk);
-        bool listy = !content && (dated >= 3 || col->col_name || col->col_type);
+        bool listy = !content && (dated >= 1 || col->col_name || col->col_type);
         bool column = listy || (!col->article && nv && (nv->named || col->placeholder));
         if (!column) continue;
         col_judged *j = &js[nj++];
