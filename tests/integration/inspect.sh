@@ -6,35 +6,9 @@
 # mapped by --resolve, and proxies from the environment are dropped.
 . "$(dirname "$0")/lib/assert.bash"
 set -e
-if [ -z "${GI_SERVE:-}" ] || [ ! -x "$GI_SERVE" ]; then
-  echo "skipped: GI_SERVE (the gi_serve fixture server) is not set" >&2
-  exit 77
-fi
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
+. "$(dirname "$0")/lib/serve.bash"
 DB="$TMP/t.db"
 gi() { "$GI" --db "$DB" --no-progress "$@"; }
-
-# --- servers: started here, killed at exit whatever happens.
-SERVERS=""
-trap 'for p in $SERVERS; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$TMP"' EXIT
-
-# serve DIR: starts gi_serve on DIR; sets PORT and SERVER_PID. The server
-# writes the requests it answered to $TMP/DIR.log when it stops.
-serve() {
-  "$GI_SERVE" "$1" >"$TMP/.port" 2>"$TMP/$1.log" </dev/null &
-  SERVER_PID=$!
-  SERVERS="$SERVERS $SERVER_PID"
-  PORT=""
-  for _ in $(seq 100); do
-    PORT=$(head -n1 "$TMP/.port" 2>/dev/null || true)
-    [ -n "$PORT" ] && break
-    sleep 0.05
-  done
-  if [ -z "$PORT" ]; then
-    echo "FAIL: gi_serve did not start: $(cat "$TMP/$1.log")" >&2
-    exit 1
-  fi
-}
 
 # A port where nothing listens: a server's, once it is stopped.
 mkdir -p empty
