@@ -92,3 +92,75 @@ bool cli_wants_help(int argc, char **argv) {
     }
     return false;
 }
+
+bool cli_parse_long(const char *s, long min, long max, long *out) {
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || v < min || v > max) return false;
+    *out = v;
+    return true;
+}
+
+int cli_check_resolve(const char *command, const char *const *entries, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        const char *a = strchr(entries[i], ':');
+        const char *b = a ? strchr(a + 1, ':') : NULL;
+        if (!a || !b || a == entries[i] || b == a + 1 || !b[1])
+            return cli_usage_error(command, L("--resolve takes HOST:PORT:ADDR, got '%s'",
+                                              "--resolve 的格式为 HOST:PORT:ADDR，实为“%s”"),
+                                   entries[i]);
+    }
+    return EXIT_OK;
+}
+
+static bool cli_sites_add(const site_rec *r, void *ud) {
+    cli_sites *l = ud;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        site_rec *p = realloc(l->items, cap * sizeof *p);
+        if (!p) return !(l->oom = true);
+        l->items = p;
+        l->cap = cap;
+    }
+    site_rec *d = &l->items[l->n++];
+    *d = (site_rec){.code = strdup(r->code), .name = strdup(r->name), .url = strdup(r->url),
+                    .hosts = strdup(r->hosts), .unit = strdup(r->unit), .kind = strdup(r->kind),
+                    .services = r->services, .org = strdup(r->org), .icp = strdup(r->icp),
+                    .psb = strdup(r->psb), .seq = r->seq};
+    if (!d->code || !d->name || !d->url || !d->hosts || !d->unit || !d->kind || !d->org ||
+        !d->icp || !d->psb)
+        l->oom = true;
+    return !l->oom;
+}
+
+int cli_select_sites(store *s, const char *command, const char *const *codes, size_t ncodes,
+                     cli_sites *out) {
+    err e = {0};
+    if (ncodes == 0) {
+        if (!store_sites_each(s, NULL, cli_sites_add, out, &e)) return cli_fail(&e);
+    }
+    for (size_t i = 0; i < ncodes; i++) {
+        site_rec one = {0};
+        if (store_site_get(s, codes[i], &one, &e)) {
+            cli_sites_add(&one, out);
+            site_rec_free(&one);
+        } else if (e.cls != ERR_NONE) {
+            return cli_fail(&e);
+        } else {
+            return cli_usage_error(command, L("no registered site has the code %s",
+                                              "登记表中没有网站标识码为 %s 的网站"),
+                                   codes[i]);
+        }
+    }
+    if (out->oom) {
+        log_error("%s", L("out of memory", "内存不足"));
+        return EXIT_FAILURE_;
+    }
+    return EXIT_OK;
+}
+
+void cli_sites_free(cli_sites *l) {
+    for (size_t i = 0; i < l->n; i++) site_rec_free(&l->items[i]);
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}

@@ -51,6 +51,24 @@ bool cli_parse_format(const char *s, cli_format *out);
 /* True when argv holds -h or --help. */
 bool cli_wants_help(int argc, char **argv);
 
+/* A whole number in [min, max], strictly (no trailing text). */
+bool cli_parse_long(const char *s, long min, long max, long *out);
+/* Checks --resolve entries (HOST:PORT:ADDR, curl's form); returns EXIT_OK, or
+ * prints the usage error for the first bad one and returns EXIT_USAGE. */
+int cli_check_resolve(const char *command, const char *const *entries, size_t n);
+
+/* The sites a command works on: every registered site, or those named
+ * (an unknown code is a usage error). Records are copies; free with
+ * cli_sites_free(). Returns an exit status. */
+typedef struct cli_sites {
+    site_rec *items;
+    size_t n, cap;
+    bool oom;
+} cli_sites;
+int cli_select_sites(store *s, const char *command, const char *const *codes, size_t ncodes,
+                     cli_sites *out);
+void cli_sites_free(cli_sites *l);
+
 /* Commands (one file each). */
 int cmd_sites_import(const cli_globals *g, int argc, char **argv);
 int cmd_sites_list(const cli_globals *g, int argc, char **argv);

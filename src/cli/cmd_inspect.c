@@ -17,28 +17,6 @@ static void inspect_on_signal(int sig) {
     crawl_request_stop();
 }
 
-typedef struct inspect_sites_list {
-    site_rec *items;
-    size_t n, cap;
-} inspect_sites_list;
-
-static bool inspect_collect_site(const site_rec *r, void *ud) {
-    inspect_sites_list *l = ud;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        site_rec *p = realloc(l->items, cap * sizeof *p);
-        if (!p) return false;
-        l->items = p;
-        l->cap = cap;
-    }
-    site_rec *d = &l->items[l->n++];
-    *d = (site_rec){.code = strdup(r->code), .name = strdup(r->name), .url = strdup(r->url),
-                    .hosts = strdup(r->hosts), .unit = strdup(r->unit), .kind = strdup(r->kind),
-                    .services = r->services, .org = strdup(r->org), .icp = strdup(r->icp),
-                    .psb = strdup(r->psb), .seq = r->seq};
-    return true;
-}
-
 typedef struct inspect_summary {
     int sites, incomplete, findings, broken, pages;
 } inspect_summary;
@@ -96,14 +74,6 @@ static const char inspect_options_zh[] =
     "  --proxy URL           HTTP 代理（默认读取 http_proxy/https_proxy/no_proxy）\n"
     "  --ignore-robots       忽略 robots.txt（单位自查本单位网站时使用）\n";
 
-static bool inspect_parse_long(const char *s, long min, long max, long *out) {
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*s == '\0' || *end != '\0' || v < min || v > max) return false;
-    *out = v;
-    return true;
-}
-
 int cmd_inspect(const cli_globals *g, int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {
         cli_print_help(argv[0], inspect_options_en, inspect_options_zh);
@@ -154,27 +124,27 @@ int cmd_inspect(const cli_globals *g, int argc, char **argv) {
         case O_MEDIA_ONLY: media_only = true; break;
         case O_RESOLVE: resolve[nresolve++] = optarg; break;
         case O_CONC:
-            if (!inspect_parse_long(optarg, 1, 4096, &v)) status = cli_usage_error(argv[0], "--concurrency 1..4096");
+            if (!cli_parse_long(optarg, 1, 4096, &v)) status = cli_usage_error(argv[0], "--concurrency 1..4096");
             else cfg.fetch.max_total = (int)v;
             break;
         case O_PERHOST:
-            if (!inspect_parse_long(optarg, 1, 256, &v)) status = cli_usage_error(argv[0], "--per-host 1..256");
+            if (!cli_parse_long(optarg, 1, 256, &v)) status = cli_usage_error(argv[0], "--per-host 1..256");
             else cfg.fetch.max_per_host = (int)v;
             break;
         case O_DELAY:
-            if (!inspect_parse_long(optarg, 0, 600000, &v)) status = cli_usage_error(argv[0], "--delay 0..600000");
+            if (!cli_parse_long(optarg, 0, 600000, &v)) status = cli_usage_error(argv[0], "--delay 0..600000");
             else cfg.fetch.host_delay_ms = v == 0 ? -1 : v;
             break;
         case O_MAXPAGES:
-            if (!inspect_parse_long(optarg, 1, 10000000, &v)) status = cli_usage_error(argv[0], "--max-pages >= 1");
+            if (!cli_parse_long(optarg, 1, 10000000, &v)) status = cli_usage_error(argv[0], "--max-pages >= 1");
             else cfg.max_pages = (int)v;
             break;
         case O_MAXDEPTH:
-            if (!inspect_parse_long(optarg, 0, 1000, &v)) status = cli_usage_error(argv[0], "--max-depth 0..1000");
+            if (!cli_parse_long(optarg, 0, 1000, &v)) status = cli_usage_error(argv[0], "--max-depth 0..1000");
             else cfg.max_depth = v == 0 ? -1 : (int)v;
             break;
         case O_TIMEOUT:
-            if (!inspect_parse_long(optarg, 1, 3600, &v)) status = cli_usage_error(argv[0], "--timeout 1..3600");
+            if (!cli_parse_long(optarg, 1, 3600, &v)) status = cli_usage_error(argv[0], "--timeout 1..3600");
             else cfg.fetch.total_timeout_ms = v * 1000;
             break;
         case O_UA: cfg.fetch.user_agent = optarg; break;
@@ -192,15 +162,7 @@ int cmd_inspect(const cli_globals *g, int argc, char **argv) {
         status = cli_usage_error(argv[0], L("--as-of must be a date YYYY-MM-DD, got '%s'",
                                             "--as-of 须为 YYYY-MM-DD 格式的日期，实为“%s”"),
                                  as_of);
-    for (size_t i = 0; status == EXIT_OK && i < nresolve; i++) {
-        /* HOST:PORT:ADDR, as curl takes it */
-        const char *a = strchr(resolve[i], ':');
-        const char *b = a ? strchr(a + 1, ':') : NULL;
-        if (!a || !b || a == resolve[i] || b == a + 1 || !b[1])
-            status = cli_usage_error(argv[0], L("--resolve takes HOST:PORT:ADDR, got '%s'",
-                                                "--resolve 的格式为 HOST:PORT:ADDR，实为“%s”"),
-                                     resolve[i]);
-    }
+    if (status == EXIT_OK) status = cli_check_resolve(argv[0], resolve, nresolve);
     if (status == EXIT_OK && (media_only || media_given)) {
         log_warn("%s", L("new-media checks are not available in this version; only websites are inspected",
                          "本版本暂不支持新媒体检查，仅检查网站"));
@@ -210,28 +172,10 @@ int cmd_inspect(const cli_globals *g, int argc, char **argv) {
     store *s = NULL;
     rules *r = NULL;
     round_rec round = {0};
-    inspect_sites_list sites = {0};
+    cli_sites sites = {0};
     if (status == EXIT_OK && !(s = cli_open_store(g))) status = EXIT_FAILURE_;
     err e = {0};
-    if (status == EXIT_OK) {
-        if (ncodes == 0) {
-            if (!store_sites_each(s, NULL, inspect_collect_site, &sites, &e)) status = cli_fail(&e);
-        } else {
-            for (size_t i = 0; status == EXIT_OK && i < ncodes; i++) {
-                site_rec one = {0};
-                if (store_site_get(s, codes[i], &one, &e)) {
-                    inspect_collect_site(&one, &sites);
-                    site_rec_free(&one);
-                } else if (e.cls != ERR_NONE) {
-                    status = cli_fail(&e);
-                } else {
-                    status = cli_usage_error(argv[0], L("no registered site has the code %s",
-                                                        "登记表中没有网站标识码为 %s 的网站"),
-                                             codes[i]);
-                }
-            }
-        }
-    }
+    if (status == EXIT_OK) status = cli_select_sites(s, argv[0], codes, ncodes, &sites);
     if (status == EXIT_OK) {
         round_rec existing = {0};
         if (store_round_get(s, round_name, &existing, &e)) {
@@ -278,8 +222,7 @@ int cmd_inspect(const cli_globals *g, int argc, char **argv) {
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
     }
-    for (size_t i = 0; i < sites.n; i++) site_rec_free(&sites.items[i]);
-    free(sites.items);
+    cli_sites_free(&sites);
     round_rec_free(&round);
     rules_free(r);
     store_close(s);

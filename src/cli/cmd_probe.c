@@ -21,35 +21,6 @@ static void probe_on_signal(int sig) {
     prober_request_stop();
 }
 
-static bool probe_parse_long(const char *s, long min, long max, long *out) {
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*s == '\0' || *end != '\0' || v < min || v > max) return false;
-    *out = v;
-    return true;
-}
-
-typedef struct probe_sites {
-    site_rec *items;
-    size_t n, cap;
-    bool oom;
-} probe_sites;
-
-static bool probe_collect_site(const site_rec *r, void *ud) {
-    probe_sites *l = ud;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        site_rec *p = realloc(l->items, cap * sizeof *p);
-        if (!p) return !(l->oom = true);
-        l->items = p;
-        l->cap = cap;
-    }
-    l->items[l->n++] = (site_rec){.code = strdup(r->code), .name = strdup(r->name), .url = strdup(r->url)};
-    site_rec *d = &l->items[l->n - 1];
-    if (!d->code || !d->name || !d->url) l->oom = true;
-    return !l->oom;
-}
-
 /* Per site: probes and failures over all rounds. */
 typedef struct probe_tally {
     int probes, failed;
@@ -133,19 +104,19 @@ int cmd_probe(const cli_globals *g, int argc, char **argv) {
             break;
         }
         case O_ROUNDS:
-            if (!probe_parse_long(optarg, 1, 1000000, &rounds)) status = cli_usage_error(argv[0], "--rounds 1..1000000");
+            if (!cli_parse_long(optarg, 1, 1000000, &rounds)) status = cli_usage_error(argv[0], "--rounds 1..1000000");
             break;
         case O_INTERVAL:
-            if (!probe_parse_long(optarg, 1, 31 * 86400, &interval))
+            if (!cli_parse_long(optarg, 1, 31 * 86400, &interval))
                 status = cli_usage_error(argv[0], L("--interval takes whole seconds >= 1", "--interval 须为不小于 1 的整秒数"));
             break;
         case O_TIMEOUT:
-            if (!probe_parse_long(optarg, 1, 3600, &timeout)) status = cli_usage_error(argv[0], "--timeout 1..3600");
+            if (!cli_parse_long(optarg, 1, 3600, &timeout)) status = cli_usage_error(argv[0], "--timeout 1..3600");
             break;
         case O_SUMMARY: summary = true; break;
         case O_RESOLVE: resolve[nresolve++] = optarg; break;
         case O_CONC:
-            if (!probe_parse_long(optarg, 1, 4096, &v)) status = cli_usage_error(argv[0], "--concurrency 1..4096");
+            if (!cli_parse_long(optarg, 1, 4096, &v)) status = cli_usage_error(argv[0], "--concurrency 1..4096");
             else fc.max_total = (int)v;
             break;
         case O_UA: fc.user_agent = optarg; break;
@@ -156,19 +127,12 @@ int cmd_probe(const cli_globals *g, int argc, char **argv) {
     }
     if (status == EXIT_OK && optind != argc)
         status = cli_usage_error(argv[0], L("unexpected argument '%s'", "多余的参数“%s”"), argv[optind]);
-    for (size_t i = 0; status == EXIT_OK && i < nresolve; i++) {
-        const char *a = strchr(resolve[i], ':');
-        const char *b = a ? strchr(a + 1, ':') : NULL;
-        if (!a || !b || a == resolve[i] || b == a + 1 || !b[1])
-            status = cli_usage_error(argv[0], L("--resolve takes HOST:PORT:ADDR, got '%s'",
-                                                "--resolve 的格式为 HOST:PORT:ADDR，实为“%s”"),
-                                     resolve[i]);
-    }
+    if (status == EXIT_OK) status = cli_check_resolve(argv[0], resolve, nresolve);
     fc.resolve = nresolve ? resolve : NULL;
 
     store *s = NULL;
     rules *r = NULL;
-    probe_sites sites = {0};
+    cli_sites sites = {0};
     int zone = 480;
     err e = {0};
     if (status == EXIT_OK && !(r = cli_load_rules(g))) status = EXIT_FAILURE_;
@@ -187,29 +151,7 @@ int cmd_probe(const cli_globals *g, int argc, char **argv) {
         fc.connect_timeout_ms = timeout * 1000;
     }
     if (status == EXIT_OK && !(s = cli_open_store(g))) status = EXIT_FAILURE_;
-    if (status == EXIT_OK) {
-        if (ncodes == 0) {
-            if (!store_sites_each(s, NULL, probe_collect_site, &sites, &e)) status = cli_fail(&e);
-        } else {
-            for (size_t i = 0; status == EXIT_OK && i < ncodes; i++) {
-                site_rec one = {0};
-                if (store_site_get(s, codes[i], &one, &e)) {
-                    probe_collect_site(&one, &sites);
-                    site_rec_free(&one);
-                } else if (e.cls != ERR_NONE) {
-                    status = cli_fail(&e);
-                } else {
-                    status = cli_usage_error(argv[0], L("no registered site has the code %s",
-                                                        "登记表中没有网站标识码为 %s 的网站"),
-                                             codes[i]);
-                }
-            }
-        }
-        if (status == EXIT_OK && sites.oom) {
-            log_error("%s", L("out of memory", "内存不足"));
-            status = EXIT_FAILURE_;
-        }
-    }
+    if (status == EXIT_OK) status = cli_select_sites(s, argv[0], codes, ncodes, &sites);
     if (status == EXIT_OK && sites.n == 0) {
         printf("%s\n", L("no registered site to probe", "没有可探测的登记网站"));
     } else if (status == EXIT_OK) {
@@ -294,8 +236,7 @@ int cmd_probe(const cli_globals *g, int argc, char **argv) {
         free(ps);
         free(tally);
     }
-    for (size_t i = 0; i < sites.n; i++) site_rec_free(&sites.items[i]);
-    free(sites.items);
+    cli_sites_free(&sites);
     rules_free(r);
     store_close(s);
     free(codes);
