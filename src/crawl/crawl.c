@@ -30,6 +30,8 @@
 /* Calendars before this year are traps too: no government site has pages
  * from before the web. */
 #define CRAWL_MIN_YEAR 1990
+/* The longest robots.txt Crawl-delay honoured. */
+#define CRAWL_MAX_CRAWL_DELAY_MS 10000L
 /* Month pages (/cal/2020/08/) followed under one prefix. */
 #define CRAWL_MAX_MONTH_PAGES 36
 
@@ -837,6 +839,13 @@ static void crawl_robots_done(crawl_ctx *c, crawl_req *r, const fetch_result *re
         site_set_incomplete(s, reason);
         s->robots = robots_parse("User-agent: *\nDisallow: /\n", 26, "govinspect");
     }
+    /* Crawl-delay is not in RFC 9309, but government servers set it and
+     * their firewalls enforce it; honoured up to a cap so that a day-long
+     * delay cannot stall an inspection. */
+    long crawl_delay = s->robots ? robots_crawl_delay_ms(s->robots) : -1;
+    if (crawl_delay > 0)
+        fetch_host_min_delay(c->fc, s->home,
+                             crawl_delay < CRAWL_MAX_CRAWL_DELAY_MS ? crawl_delay : CRAWL_MAX_CRAWL_DELAY_MS);
     if (!s->robots) {
         crawl_fail_nomem(c);
         return;

@@ -838,6 +838,16 @@ void fetch_wakeup(fetch_client *c) {
     errno = saved;
 }
 
+bool fetch_host_min_delay(fetch_client *c, const char *url, long delay_ms) {
+    char *canon = NULL, *hostname = NULL;
+    if (!url_facts(url, &canon, &hostname)) return false;
+    free(canon);
+    host *h = host_get(c, hostname);
+    if (!h) return false;
+    if (h->delay_ms < delay_ms) h->delay_ms = delay_ms;
+    return true;
+}
+
 bool fetch_submit(fetch_client *c, const fetch_request *req, fetch_done_fn done, err *e) {
     if (c->stop) return err_set(e, ERR_USAGE, "%s", L("fetch was stopped", "抓取已停止"));
     if (!req || !req->url) return err_set(e, ERR_USAGE, "fetch_submit: no URL");

@@ -137,6 +137,10 @@ void fetch_wakeup(fetch_client *c);
  * without their callbacks. */
 void fetch_free(fetch_client *c);
 
+/* Raises the politeness delay of the host of `url` to at least delay_ms for
+ * the rest of the run (robots.txt Crawl-delay); never lowers it. */
+bool fetch_host_min_delay(fetch_client *c, const char *url, long delay_ms);
+
 /* A short English/Chinese name of an error class (by the locale, as L()),
  * for evidence. */
 const char *fetch_error_name(fetch_error err);

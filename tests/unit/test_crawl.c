@@ -725,6 +725,40 @@ static void test_js_challenge(void **state) {
     testserver_stop(t);
 }
 
+/* robots.txt Crawl-delay spaces the requests to the site (politeness off
+ * otherwise). */
+static void test_crawl_delay(void **state) {
+    (void)state;
+    testserver_route routes[] = {
+        {.path = "/robots.txt", .body = "User-agent: *\nCrawl-delay: 0.3\nDisallow:\n"},
+        {.path = "/", .headers = html_hdr,
+         .body = "<html><body><a href=\"/a.html\">甲</a><a href=\"/b.html\">乙</a></body></html>"},
+        {.path = "/a.html", .headers = html_hdr, .body = "<html><body><p>甲</p></body></html>"},
+        {.path = "/b.html", .headers = html_hdr, .body = "<html><body><p>乙</p></body></html>"},
+    };
+    testserver *t = testserver_start(routes, 4);
+    assert_non_null(t);
+    crawl_config cfg = quick_config();
+    char *home = xstrdup(testserver_url(t, "/"));
+    crawl_site_spec site = {.code = "6199000006", .home_url = home};
+    seen s = {0};
+    crawl_one(&cfg, &site, 1, &s);
+    assert_true(s.sites[0].complete);
+    int64_t prev = -1;
+    size_t pages = 0;
+    testserver_request r;
+    for (size_t i = 0; testserver_log_get(t, i, &r); i++) {
+        if (strcmp(r.path, "/robots.txt") == 0) continue;
+        if (prev >= 0 && r.at_ms - prev < 280) fail_msg("%s came %lld ms after the previous request", r.path, (long long)(r.at_ms - prev));
+        prev = r.at_ms;
+        pages++;
+    }
+    assert_int_equal(pages, 3);
+    seen_free(&s);
+    free(home);
+    testserver_stop(t);
+}
+
 static void test_robots_503(void **state) {
     (void)state;
     testserver_route routes[] = {
@@ -1194,6 +1228,7 @@ int main(void) {
         cmocka_unit_test(test_page_cap),
         cmocka_unit_test(test_home_500),
         cmocka_unit_test(test_js_challenge),
+        cmocka_unit_test(test_crawl_delay),
         cmocka_unit_test(test_robots_503),
         cmocka_unit_test(test_interrupted),
         cmocka_unit_test(test_shared_checks_robots),
