@@ -404,7 +404,11 @@ static void fresh_page_column(check_ctx *c, fresh_state *st, const page *pg, int
         if (strcmp(l->tag, "a") != 0 || !l->visible || l->kind != URL_HTTP || !l->url) continue;
         if (strmap_get(st->home_links, l->url) || strcmp(l->url, pg->url) == 0) continue;
         char *lk = fresh_col_key(l->url);
-        bool same = lk && strcmp(lk, col->key) == 0; /* pagination, breadcrumbs */
+        /* Not the column's own: its pagination, the homepage however spelt
+         * (a breadcrumb's "/" against the navigation's "/index.html"), and
+         * other navigation columns (a sidebar of siblings). */
+        bool same = !lk || strcmp(lk, col->key) == 0 ||
+                    (st->home_key && strcmp(lk, st->home_key) == 0) || strmap_get(st->nav, lk);
         free(lk);
         if (!same) col->own_links++;
     }

@@ -912,6 +912,41 @@ static void test_mirrored_column_dates(void **state) {
     assert_int_equal(cf.n, 0);
 }
 
+/* An empty column whose only links are a breadcrumb to the homepage (spelt
+ * "/" while the navigation says "/index.html") and its sibling columns is
+ * blank: those links are not its own. */
+static const char crumb_home[] =
+    HEAD("示范县人民政府") "</head><body><ul class=\"nav\">"
+    "<li><a href=\"/index.html\">首页</a></li>"
+    "<li><a href=\"/tzgg/\">通知公告</a></li><li><a href=\"/gzdt/\">工作动态</a></li></ul>"
+    "</body></html>";
+static const char crumb_tzgg[] =
+    HEAD("通知公告") "</head><body><div class=\"crumb\"><a href=\"/\">首页</a> &gt; 通知公告</div>"
+    "<div class=\"side\"><a href=\"/gzdt/\">工作动态</a></div><div class=\"list\"><ul></ul></div>"
+    "</body></html>";
+static const char crumb_gzdt[] =
+    HEAD("工作动态") "</head><body><ul>"
+    "<li><a href=\"/art/g1.html\">动态一</a><span>2020-08-09</span></li>"
+    "</ul></body></html>";
+
+static void test_blank_with_shared_links(void **state) {
+    (void)state;
+    testserver_route routes[] = {
+        {.path = "/", .headers = html_hdr, .body = crumb_home},
+        {.path = "/index.html", .headers = html_hdr, .body = crumb_home},
+        {.path = "/tzgg/", .headers = html_hdr, .body = crumb_tzgg},
+        {.path = "/gzdt/", .headers = html_hdr, .body = crumb_gzdt},
+        {.path = "/art/", .headers = html_hdr, .body = article_page, .flags = TS_PREFIX},
+    };
+    col_findings cf;
+    char home[128];
+    inspect_columns("6199000303", routes, sizeof routes / sizeof *routes, &cf, home, sizeof home);
+    assert_int_equal(cf.n, 1);
+    const col_finding *b = col_find(&cf, home, "tzgg/");
+    assert_non_null(b);
+    assert_string_equal(b->kind, "column.blank");
+}
+
 int main(void) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
@@ -930,6 +965,7 @@ int main(void) {
         cmocka_unit_test(test_corpus_list_pages),
         cmocka_unit_test(test_articles_are_not_columns),
         cmocka_unit_test(test_mirrored_column_dates),
+        cmocka_unit_test(test_blank_with_shared_links),
     };
     int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
     curl_global_cleanup();
