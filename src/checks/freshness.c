@@ -36,7 +36,18 @@ typedef struct fresh_col {
     size_t own_text;   /* bytes of text blocks that the homepage does not have */
     char *placeholder; /* the placeholder block's text, if any */
     fresh_best best;   /* the newest dated item on or before T */
+    char **links;      /* an undated list's article links, for their PubDate */
+    size_t nlinks;
 } fresh_col;
+
+/* The PubDate of a crawled page, for lists that show no dates. */
+typedef struct fresh_pub {
+    int y, m, d;
+    char *title, *text;
+} fresh_pub;
+
+/* Links kept per undated column to date it by its articles' PubDate. */
+#define FRESH_PUBDATE_LINKS 60
 
 /* A link of the homepage that may be navigation. */
 typedef struct fresh_nav {
@@ -54,6 +65,7 @@ typedef struct fresh_state {
     strmap *nav;                     /* column key -> fresh_nav */
     strmap *cols;                    /* column key -> fresh_col */
     strmap *content;                 /* URLs of content pages: linked from a list item (spec §5.1) */
+    strmap *pubdates;                /* page URL -> fresh_pub */
     fresh_col **order;               /* in crawl order */
     size_t ncols, capcols;
 } fresh_state;
@@ -105,7 +117,9 @@ static void *fresh_site_begin(check_ctx *c, const site_rec *site) {
     st->nav = strmap_new();
     st->cols = strmap_new();
     st->content = strmap_new();
-    if (!st->home_links || !st->home_texts || !st->nav || !st->cols || !st->content) st->t_ok = false;
+    st->pubdates = strmap_new();
+    if (!st->home_links || !st->home_texts || !st->nav || !st->cols || !st->content || !st->pubdates)
+        st->t_ok = false;
     return st;
 }
 
@@ -288,7 +302,16 @@ static void fresh_col_free(void *v) {
     free(col->key), free(col->url), free(col->title), free(col->col_name), free(col->col_type);
     free(col->placeholder);
     fresh_best_clear(&col->best);
+    for (size_t i = 0; i < col->nlinks; i++) free(col->links[i]);
+    free(col->links);
     free(col);
+}
+
+static void fresh_pub_free(void *v) {
+    fresh_pub *p = v;
+    if (!p) return;
+    free(p->title), free(p->text);
+    free(p);
 }
 
 static void fresh_nav_free(void *v) {
@@ -398,6 +421,19 @@ static void fresh_page_column(check_ctx *c, fresh_state *st, const page *pg, int
     col->list_items += (int)pg->nitems;
     fresh_items(st, &col->best, pg, ay, am, ad);
     col->url_dated += fresh_url_dates(st, &col->best, pg, ay, am, ad, st->home_links, col->key);
+    /* A list that shows no dates is dated by its articles' PubDate (issue:
+     * "the article's PubDate when the list shows none"): keep its links. */
+    if (pg->nitems == 0) {
+        for (size_t i = 0; i < pg->nlinks && col->nlinks < FRESH_PUBDATE_LINKS; i++) {
+            const page_link *l = &pg->links[i];
+            if (strcmp(l->tag, "a") != 0 || !l->visible || l->kind != URL_HTTP || !l->url) continue;
+            if (strmap_get(st->home_links, l->url)) continue;
+            if (!col->links) col->links = calloc(FRESH_PUBDATE_LINKS, sizeof *col->links);
+            if (!col->links) break;
+            char *u = fresh_strdup(l->url);
+            if (u) col->links[col->nlinks++] = u;
+        }
+    }
     /* Only whether the column has a link of its own matters (blank test). */
     for (size_t i = 0; i < pg->nlinks && col->own_links == 0; i++) {
         const page_link *l = &pg->links[i];
@@ -501,6 +537,13 @@ static void fresh_columns_judge(check_ctx *c, fresh_state *st) {
             sy = sm = sd = 0;
         }
         if (j->dated) snprintf(j->period_start, sizeof j->period_start, "%04d-%02d-%02d", sy, sm, sd);
+        if (!col->best.have && dated == 0)
+            for (size_t k = 0; k < col->nlinks; k++) {
+                const fresh_pub *fp = strmap_get(st->pubdates, col->links[k]);
+                if (fp)
+                    fresh_offer(&col->best, fp->y, fp->m, fp->d, fp->title, col->links[k], col->url,
+                                fp->text, "pubdate");
+            }
         if (col->best.have) {
             if (j->dated && (col->best.day < date_days_from_civil(sy, sm, sd) || col->best.day > tday))
                 j->stale = true;
@@ -645,6 +688,17 @@ static void fresh_on_page(check_ctx *c, void *state, const crawl_page *p) {
         fresh_url_dates(st, &st->home, pg, ay, am, ad, NULL, NULL);
         return;
     }
+    int py, pm, pd;
+    const char *ptext;
+    if (fresh_pubdate(pg, &py, &pm, &pd, &ptext) && !fresh_after_t(st, py, pm, pd) &&
+        !strmap_get(st->pubdates, pg->url)) {
+        fresh_pub *fp = calloc(1, sizeof *fp);
+        if (fp) {
+            *fp = (fresh_pub){.y = py, .m = pm, .d = pd, .title = fresh_strdup(pg->title),
+                              .text = fresh_strdup(ptext)};
+            if (!strmap_put(st->pubdates, pg->url, fp, NULL)) fresh_pub_free(fp);
+        }
+    }
     fresh_page_column(c, st, pg, ay, am, ad);
     if (p->depth > 1) return;
     fresh_items(st, &st->linked, pg, ay, am, ad);
@@ -721,6 +775,7 @@ static void fresh_site_free(void *state) {
     strmap_free(st->nav, fresh_nav_free);
     strmap_free(st->cols, fresh_col_free);
     strmap_free(st->content, NULL);
+    strmap_free(st->pubdates, fresh_pub_free);
     free(st->order);
     free(st);
 }

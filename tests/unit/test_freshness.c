@@ -947,6 +947,51 @@ static void test_blank_with_shared_links(void **state) {
     assert_string_equal(b->kind, "column.blank");
 }
 
+/* A list that shows no dates is dated by its articles' PubDate. */
+static const char pub_home[] =
+    HEAD("示范县人民政府") "</head><body><ul class=\"nav\">"
+    "<li><a href=\"/tzgg/\">通知公告</a></li><li><a href=\"/zcwj/\">政策文件</a></li></ul>"
+    "</body></html>";
+static const char pub_tzgg[] =
+    HEAD("通知公告") "</head><body><ul><li><a href=\"/doc/n1.html\">通知一</a></li>"
+    "<li><a href=\"/doc/n2.html\">通知二</a></li></ul></body></html>";
+static const char pub_zcwj[] =
+    HEAD("政策文件") "</head><body><ul><li><a href=\"/doc/p1.html\">文件一</a></li></ul></body></html>";
+static const char pub_n1[] =
+    HEAD("通知一") "<meta name=\"PubDate\" content=\"2020-01-05 09:00\"></head><body><p>正文</p></body></html>";
+static const char pub_n2[] =
+    HEAD("通知二") "<meta name=\"PubDate\" content=\"2019-12-01 09:00\"></head><body><p>正文</p></body></html>";
+static const char pub_p1[] =
+    HEAD("文件一") "<meta name=\"PubDate\" content=\"2020-07-01 09:00\"></head><body><p>正文</p></body></html>";
+
+static void test_list_dated_by_pubdate(void **state) {
+    (void)state;
+    testserver_route routes[] = {
+        {.path = "/", .headers = html_hdr, .body = pub_home},
+        {.path = "/tzgg/", .headers = html_hdr, .body = pub_tzgg},
+        {.path = "/zcwj/", .headers = html_hdr, .body = pub_zcwj},
+        {.path = "/doc/n1.html", .headers = html_hdr, .body = pub_n1},
+        {.path = "/doc/n2.html", .headers = html_hdr, .body = pub_n2},
+        {.path = "/doc/p1.html", .headers = html_hdr, .body = pub_p1},
+    };
+    col_findings cf;
+    char home[128];
+    inspect_columns("6199000304", routes, sizeof routes / sizeof *routes, &cf, home, sizeof home);
+    /* 通知公告: newest 2020-01-05, outside the 6 months ending 2020-08-10;
+     * 政策文件: 2020-07-01, inside. */
+    assert_int_equal(cf.n, 1);
+    const col_finding *t = col_find(&cf, home, "tzgg/");
+    assert_non_null(t);
+    assert_string_equal(t->kind, "column.stale");
+    json_error_t je;
+    json_t *ev = json_loads(t->evidence, 0, &je);
+    assert_non_null(ev);
+    json_t *nw = json_object_get(ev, "newest");
+    assert_string_equal(ev_str(nw, "date"), "2020-01-05");
+    assert_string_equal(ev_str(nw, "source"), "pubdate");
+    json_decref(ev);
+}
+
 int main(void) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
@@ -966,6 +1011,7 @@ int main(void) {
         cmocka_unit_test(test_articles_are_not_columns),
         cmocka_unit_test(test_mirrored_column_dates),
         cmocka_unit_test(test_blank_with_shared_links),
+        cmocka_unit_test(test_list_dated_by_pubdate),
     };
     int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
     curl_global_cleanup();
