@@ -882,6 +882,7 @@ static void test_articles_are_not_columns(void **state) {
     inspect_columns("6199000301", routes, sizeof routes / sizeof *routes, &cf, home, sizeof home);
     /* The column is fresh; neither article is a (stale) column. */
     assert_int_equal(cf.n, 0);
+    col_findings_free(&cf);
 }
 
 /* A homepage that mirrors a TRS column's newest articles: those links are
@@ -910,6 +911,7 @@ static void test_mirrored_column_dates(void **state) {
     char home[128];
     inspect_columns("6199000302", routes, sizeof routes / sizeof *routes, &cf, home, sizeof home);
     assert_int_equal(cf.n, 0);
+    col_findings_free(&cf);
 }
 
 /* An empty column whose only links are a breadcrumb to the homepage (spelt
@@ -945,6 +947,7 @@ static void test_blank_with_shared_links(void **state) {
     const col_finding *b = col_find(&cf, home, "tzgg/");
     assert_non_null(b);
     assert_string_equal(b->kind, "column.blank");
+    col_findings_free(&cf);
 }
 
 /* A list that shows no dates is dated by its articles' PubDate. */
@@ -990,6 +993,7 @@ static void test_list_dated_by_pubdate(void **state) {
     assert_string_equal(ev_str(nw, "date"), "2020-01-05");
     assert_string_equal(ev_str(nw, "source"), "pubdate");
     json_decref(ev);
+    col_findings_free(&cf);
 }
 
 int main(void) {
