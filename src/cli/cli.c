@@ -3,6 +3,7 @@
 #include "core/lang.h"
 #include "core/log.h"
 
+#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -163,4 +164,24 @@ void cli_sites_free(cli_sites *l) {
     for (size_t i = 0; i < l->n; i++) site_rec_free(&l->items[i]);
     free(l->items);
     memset(l, 0, sizeof *l);
+}
+
+int cli_list_options(int argc, char **argv, const char *filter_name, const char **filter,
+                     cli_format *format) {
+    const struct option opts[] = {{filter_name, required_argument, NULL, 'o'},
+                                  {"format", required_argument, NULL, 'f'},
+                                  {0, 0, 0, 0}};
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == 'o') *filter = optarg;
+        else if (c == 'f') {
+            if (!cli_parse_format(optarg, format))
+                return cli_usage_error(argv[0], L("unknown format '%s'", "未知格式“%s”"), optarg);
+        } else return cli_usage_error(argv[0], L("unknown option '%s'", "未知选项“%s”"), argv[optind - 1]);
+    }
+    if (optind != argc)
+        return cli_usage_error(argv[0], L("unexpected argument '%s'", "多余的参数“%s”"), argv[optind]);
+    return EXIT_OK;
 }

@@ -48,6 +48,11 @@ const char *cli_data_dir(void);
 /* Output formats shared by listing commands. */
 typedef enum { FMT_TABLE, FMT_JSON, FMT_CSV } cli_format;
 bool cli_parse_format(const char *s, cli_format *out);
+/* The options of a listing command: one filter (--org ORG, --site CODE ...,
+ * named `filter_name` without dashes) and --format. Returns EXIT_OK, or
+ * prints the usage error and returns EXIT_USAGE. */
+int cli_list_options(int argc, char **argv, const char *filter_name, const char **filter,
+                     cli_format *format);
 /* True when argv holds -h or --help. */
 bool cli_wants_help(int argc, char **argv);
 

@@ -170,14 +170,6 @@ typedef struct downtime_list {
     long n;
 } downtime_list;
 
-static void downtime_csv_row(sbuf *out, const char *const *cells, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        if (i) sbuf_putc(out, ',');
-        csv_write_field(out, cells[i] ? cells[i] : "", ',');
-    }
-    sbuf_puts(out, "\r\n");
-}
-
 static bool downtime_emit(const downtime_rec *d, void *ud) {
     downtime_list *l = ud;
     l->n++;
@@ -189,7 +181,7 @@ static bool downtime_emit(const downtime_rec *d, void *ud) {
         table_add_row(l->tab, cells);
     } else if (l->format == FMT_CSV) {
         const char *cells[] = {id, d->site_code, d->kind, d->from, d->to, days, d->reason};
-        downtime_csv_row(&l->csv, cells, 7);
+        csv_write_row(&l->csv, cells, 7, ',');
     } else {
         json_array_append_new(l->array, json_pack("{s:I, s:s, s:s, s:s, s:s, s:f, s:s}", "id",
                                                   (json_int_t)d->id, "site_code", d->site_code, "kind",
@@ -208,29 +200,17 @@ int cmd_downtime_list(const cli_globals *g, int argc, char **argv) {
                        "  --format table|json|csv 输出格式（默认 table）\n");
         return EXIT_OK;
     }
-    static const struct option opts[] = {
-        {"site", required_argument, NULL, 's'}, {"format", required_argument, NULL, 'f'}, {0, 0, 0, 0}};
     const char *site = NULL;
     downtime_list l = {.format = FMT_TABLE, .csv = SBUF_INIT};
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 's') site = optarg;
-        else if (c == 'f') {
-            if (!cli_parse_format(optarg, &l.format))
-                return cli_usage_error(argv[0], L("unknown format '%s'", "未知格式“%s”"), optarg);
-        } else return cli_usage_error(argv[0], L("unknown option '%s'", "未知选项“%s”"), argv[optind - 1]);
-    }
-    if (optind != argc)
-        return cli_usage_error(argv[0], L("unexpected argument '%s'", "多余的参数“%s”"), argv[optind]);
+    int opt_status = cli_list_options(argc, argv, "site", &site, &l.format);
+    if (opt_status != EXIT_OK) return opt_status;
     store *s = cli_open_store(g);
     if (!s) return EXIT_FAILURE_;
     const char *h[] = {"#", L("code", "网站标识码"), L("kind", "类型"), L("from", "开始"), L("to", "结束"),
                        L("days", "天数"), L("reason", "原因")};
     const char *hc[] = {"id", "site_code", "kind", "from", "to", "days", "reason"};
     if (l.format == FMT_TABLE) l.tab = table_new(7, h);
-    else if (l.format == FMT_CSV) downtime_csv_row(&l.csv, hc, 7);
+    else if (l.format == FMT_CSV) csv_write_row(&l.csv, hc, 7, ',');
     else l.array = json_array();
     err e = {0};
     bool ok = store_downtime_each(s, site, NULL, NULL, downtime_emit, &l, &e);

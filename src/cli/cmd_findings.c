@@ -23,14 +23,6 @@ typedef struct findings_out {
     long n;
 } findings_out;
 
-static void findings_csv_row(sbuf *out, const char *const *cells, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        if (i) sbuf_putc(out, ',');
-        csv_write_field(out, cells[i] ? cells[i] : "", ',');
-    }
-    sbuf_puts(out, "\r\n");
-}
-
 static bool findings_emit(const finding_rec *f, void *ud) {
     findings_out *o = ud;
     if (o->status ? strcmp(f->status, o->status) != 0 : (!o->all && strcmp(f->status, "gone") == 0))
@@ -44,7 +36,7 @@ static bool findings_emit(const finding_rec *f, void *ud) {
     } else if (o->format == FMT_CSV) {
         const char *cells[] = {id, o->round, f->target, f->indicator, f->kind, f->status, f->url,
                                f->source_url, f->observed_at, f->summary, f->evidence};
-        findings_csv_row(&o->csv, cells, 11);
+        csv_write_row(&o->csv, cells, 11, ',');
     } else {
         json_error_t jerr;
         json_t *ev = json_loads(f->evidence && *f->evidence ? f->evidence : "{}", 0, &jerr);
@@ -126,7 +118,7 @@ int cmd_findings(const cli_globals *g, int argc, char **argv) {
         } else if (o.format == FMT_CSV) {
             const char *h[] = {"id", "round", "target", "indicator", "kind", "status", "url",
                                "source_url", "observed_at", "summary", "evidence"};
-            findings_csv_row(&o.csv, h, 11);
+            csv_write_row(&o.csv, h, 11, ',');
         } else {
             o.array = json_array();
         }

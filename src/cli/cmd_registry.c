@@ -72,14 +72,6 @@ typedef struct registry_list {
     long n;
 } registry_list;
 
-static void registry_csv_row(sbuf *out, const char *const *cells, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        if (i) sbuf_putc(out, ',');
-        csv_write_field(out, cells[i] ? cells[i] : "", ',');
-    }
-    sbuf_puts(out, "\r\n");
-}
-
 static bool registry_list_site(const site_rec *r, void *ud) {
     registry_list *l = ud;
     l->n++;
@@ -92,7 +84,7 @@ static bool registry_list_site(const site_rec *r, void *ud) {
     } else if (l->format == FMT_CSV) {
         const char *cells[] = {r->code, r->name, r->url, r->hosts, r->unit, r->kind,
                                r->services ? "yes" : "no", r->org, r->icp, r->psb};
-        registry_csv_row(&l->csv, cells, 10);
+        csv_write_row(&l->csv, cells, 10, ',');
     } else {
         json_array_append_new(
             l->array, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s}", "site_code",
@@ -115,7 +107,7 @@ static bool registry_list_media(const media_rec *r, void *ud) {
         table_add_row(l->tab, cells);
     } else if (l->format == FMT_CSV) {
         const char *cells[] = {r->media_id, label, r->name, r->unit, r->org, r->source};
-        registry_csv_row(&l->csv, cells, 6);
+        csv_write_row(&l->csv, cells, 6, ',');
     } else {
         json_array_append_new(
             l->array, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "media_id", r->media_id,
@@ -135,22 +127,10 @@ static int registry_list_run(const cli_globals *g, int argc, char **argv, reg_ki
                        "  --format table|json|csv  输出格式（默认 table；csv 可再次导入）\n");
         return EXIT_OK;
     }
-    static const struct option opts[] = {
-        {"org", required_argument, NULL, 'o'}, {"format", required_argument, NULL, 'f'}, {0, 0, 0, 0}};
     const char *org = NULL;
     registry_list l = {.format = FMT_TABLE, .csv = SBUF_INIT};
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'o') org = optarg;
-        else if (c == 'f') {
-            if (!cli_parse_format(optarg, &l.format))
-                return cli_usage_error(argv[0], L("unknown format '%s'", "未知格式“%s”"), optarg);
-        } else return cli_usage_error(argv[0], L("unknown option '%s'", "未知选项“%s”"), argv[optind - 1]);
-    }
-    if (optind != argc)
-        return cli_usage_error(argv[0], L("unexpected argument '%s'", "多余的参数“%s”"), argv[optind]);
+    int opt_status = cli_list_options(argc, argv, "org", &org, &l.format);
+    if (opt_status != EXIT_OK) return opt_status;
     store *s = cli_open_store(g);
     if (!s) return EXIT_FAILURE_;
     if (kind == REG_SITES) {
@@ -158,13 +138,13 @@ static int registry_list_run(const cli_globals *g, int argc, char **argv, reg_ki
                            L("kind", "类型"), L("org", "组织单位"), L("unit", "主办单位")};
         const char *hc[] = {"site_code", "name", "url", "hosts", "unit", "kind", "services", "org", "icp", "psb"};
         if (l.format == FMT_TABLE) l.tab = table_new(7, h);
-        if (l.format == FMT_CSV) registry_csv_row(&l.csv, hc, 10);
+        if (l.format == FMT_CSV) csv_write_row(&l.csv, hc, 10, ',');
     } else {
         const char *h[] = {"#", L("id", "编号"), L("platform", "平台"), L("name", "新媒体名称"),
                            L("org", "组织单位"), L("unit", "主办单位")};
         const char *hc[] = {"media_id", "platform", "name", "unit", "org", "source"};
         if (l.format == FMT_TABLE) l.tab = table_new(6, h);
-        if (l.format == FMT_CSV) registry_csv_row(&l.csv, hc, 6);
+        if (l.format == FMT_CSV) csv_write_row(&l.csv, hc, 6, ',');
     }
     if (l.format == FMT_JSON) l.array = json_array();
     err e = {0};

@@ -434,3 +434,11 @@ void csv_write_field(struct sbuf *out, const char *field, char delimiter) {
     sbuf_puts(out, p);
     sbuf_putc(out, '"');
 }
+
+void csv_write_row(sbuf *out, const char *const *fields, size_t n, char delimiter) {
+    for (size_t i = 0; i < n; i++) {
+        if (i) sbuf_putc(out, delimiter);
+        csv_write_field(out, fields[i] ? fields[i] : "", delimiter);
+    }
+    sbuf_puts(out, "\r\n");
+}

@@ -70,5 +70,7 @@ void csv_close(csv_reader *r);
  * CR, LF, or leading/trailing space), to a caller's sbuf. */
 struct sbuf;
 void csv_write_field(struct sbuf *out, const char *field, char delimiter);
+/* Appends a record of n fields (NULL fields empty) ending in CRLF. */
+void csv_write_row(struct sbuf *out, const char *const *fields, size_t n, char delimiter);
 
 #endif

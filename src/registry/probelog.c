@@ -1,6 +1,8 @@
 /* probelog — see probelog.h. */
 #include "registry/probelog.h"
 
+#include "registry/cells.h"
+
 #include "core/csv.h"
 #include "core/fileio.h"
 #include "core/lang.h"
@@ -53,59 +55,19 @@ static void probelog_say(probelog_ctx *c, bool is_error, long line, const char *
     __attribute__((format(printf, 4, 5)));
 
 static void probelog_say(probelog_ctx *c, bool is_error, long line, const char *fmt, ...) {
-    char msg[1200], full[1400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (line > 0) snprintf(full, sizeof full, "%s:%ld: %s", c->path, line, msg);
-    else snprintf(full, sizeof full, "%s: %s", c->path, msg);
     if (is_error) c->st->rejected++;
     else c->st->warnings++;
-    if (c->report) c->report(c->ud, is_error, full);
+    va_list ap;
+    va_start(ap, fmt);
+    cells_vsay(c->path, line, is_error, c->report, c->ud, fmt, ap);
+    va_end(ap);
 }
 
-/* Trims ASCII white space, NBSP and the ideographic space in place. */
-static char *probelog_trim(char *s) {
-    for (;;) {
-        if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') s++;
-        else if ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0) s += 2;
-        else if ((unsigned char)s[0] == 0xE3 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] == 0x80) s += 3;
-        else break;
-    }
-    size_t n = strlen(s);
-    for (;;) {
-        if (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n')) n--;
-        else if (n >= 2 && (unsigned char)s[n - 2] == 0xC2 && (unsigned char)s[n - 1] == 0xA0) n -= 2;
-        else if (n >= 3 && (unsigned char)s[n - 3] == 0xE3 && (unsigned char)s[n - 2] == 0x80 &&
-                 (unsigned char)s[n - 1] == 0x80)
-            n -= 3;
-        else break;
-    }
-    s[n] = '\0';
-    return s;
-}
 
-/* Line breaks and other control characters in a cell become one space. */
-static void probelog_fold(char *s) {
-    char *w = s;
-    for (const char *r = s; *r; r++) {
-        if ((unsigned char)*r < ' ' || *r == 0x7f) {
-            if (w > s && w[-1] != ' ') *w++ = ' ';
-            continue;
-        }
-        *w++ = *r;
-    }
-    *w = '\0';
-}
 
 static int probelog_column_for(const char *header) {
-    char key[256];
-    snprintf(key, sizeof key, "%s", header);
-    char *k = probelog_trim(key);
-    size_t n = strlen(k);
-    while (n && k[n - 1] == '*') k[--n] = '\0';
-    for (char *p = k; *p; p++) *p = (char)tolower((unsigned char)*p);
+    char k[256];
+    cells_header_key(header, k, sizeof k);
     for (int i = 0; i < PL_NCOLS; i++) {
         if (strcmp(k, probelog_columns[i].key) == 0) return i;
         for (size_t j = 0; probelog_columns[i].aliases[j]; j++)
@@ -127,9 +89,9 @@ static bool probelog_map_header(probelog_ctx *c, const csv_row *h, err *e) {
         if (col < 0) {
             char name[128];
             snprintf(name, sizeof name, "%s", h->fields[i]);
-            if (*probelog_trim(name))
+            if (*cells_trim(name))
                 probelog_say(c, false, h->line, L("unknown column '%.100s' ignored", "忽略未知列“%.100s”"),
-                             probelog_trim(name));
+                             cells_trim(name));
             continue;
         }
         if (seen[col])
@@ -209,7 +171,7 @@ static bool probelog_row(probelog_ctx *c, const csv_row *row, err *e) {
     char *cell[PL_NCOLS] = {"", "", "", "", "", ""};
     bool any = false;
     for (size_t i = 0; i < row->nfields; i++) {
-        char *v = probelog_trim(row->fields[i]);
+        char *v = cells_trim(row->fields[i]);
         if (*v) any = true;
         if (i >= c->ncsv) {
             if (*v) {
@@ -233,7 +195,7 @@ static bool probelog_row(probelog_ctx *c, const csv_row *row, err *e) {
                          probelog_columns[i].key, PROBELOG_MAX_CELL_BYTES);
             return true;
         }
-        if (*cell[i]) probelog_fold(cell[i]);
+        if (*cell[i]) cells_fold(cell[i], true);
     }
     for (int i = 0; i < PL_NCOLS; i++)
         if (probelog_columns[i].required && !*cell[i]) {

@@ -1,5 +1,7 @@
 #include "registry/registry.h"
 
+#include "registry/cells.h"
+
 #include "core/csv.h"
 #include "core/fileio.h"
 #include "core/lang.h"
@@ -156,41 +158,7 @@ bool reg_url_normalize(const char *in, sbuf *out, bool *guessed, err *e) {
 
 /* ---- cells -------------------------------------------------------------- */
 
-/* Trims ASCII white space, NBSP (C2 A0) and the ideographic space (E3 80 80)
- * in place; spreadsheets leave all three around values. */
-static char *reg_trim(char *s) {
-    for (;;) {
-        if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') s++;
-        else if ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0) s += 2;
-        else if ((unsigned char)s[0] == 0xE3 && (unsigned char)s[1] == 0x80 &&
-                 (unsigned char)s[2] == 0x80) s += 3;
-        else break;
-    }
-    size_t n = strlen(s);
-    for (;;) {
-        if (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n')) n--;
-        else if (n >= 2 && (unsigned char)s[n - 2] == 0xC2 && (unsigned char)s[n - 1] == 0xA0) n -= 2;
-        else if (n >= 3 && (unsigned char)s[n - 3] == 0xE3 && (unsigned char)s[n - 2] == 0x80 &&
-                 (unsigned char)s[n - 1] == 0x80) n -= 3;
-        else break;
-    }
-    s[n] = '\0';
-    return s;
-}
 
-/* Line breaks and tabs inside a cell (Alt+Enter in Excel) become one space:
- * names and units are printed on one line in reports. */
-static void reg_fold_breaks(char *s) {
-    char *w = s;
-    for (const char *r = s; *r; r++) {
-        if (*r == '\r' || *r == '\n' || *r == '\t') {
-            if (w > s && w[-1] != ' ') *w++ = ' ';
-            continue;
-        }
-        *w++ = *r;
-    }
-    *w = '\0';
-}
 
 static bool reg_has_control(const char *s) {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
@@ -224,33 +192,18 @@ static void reg_say(reg_ctx *c, bool is_error, long line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 static void reg_say(reg_ctx *c, bool is_error, long line, const char *fmt, ...) {
-    char msg[1200], full[1400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (line > 0) snprintf(full, sizeof full, "%s:%ld: %s", c->path, line, msg);
-    else snprintf(full, sizeof full, "%s: %s", c->path, msg);
     if (is_error) c->st->rejected++;
     else c->st->warnings++;
-    if (c->report) c->report(c->ud, is_error, full);
+    va_list ap;
+    va_start(ap, fmt);
+    cells_vsay(c->path, line, is_error, c->report, c->ud, fmt, ap);
+    va_end(ap);
 }
 
-/* Header names compare after trimming, ASCII case folding and dropping a
- * trailing '*' (templates mark required columns so). */
-static void reg_header_key(const char *in, char *out, size_t outsz) {
-    char tmp[256];
-    snprintf(tmp, sizeof tmp, "%s", in);
-    char *t = reg_trim(tmp);
-    size_t n = strlen(t);
-    while (n && t[n - 1] == '*') t[--n] = '\0';
-    for (char *p = t; *p; p++) *p = (char)tolower((unsigned char)*p);
-    snprintf(out, outsz, "%s", t);
-}
 
 static int reg_column_for(const reg_ctx *c, const char *header) {
     char key[256];
-    reg_header_key(header, key, sizeof key);
+    cells_header_key(header, key, sizeof key);
     for (size_t i = 0; i < c->ncols; i++) {
         if (strcmp(key, c->cols[i].key) == 0) return (int)i;
         for (size_t j = 0; c->cols[i].aliases[j]; j++)
@@ -271,7 +224,7 @@ static bool reg_map_header(reg_ctx *c, const csv_row *h, err *e) {
         c->map[i] = col;
         if (col < 0) {
             char key[256];
-            reg_header_key(h->fields[i], key, sizeof key);
+            cells_header_key(h->fields[i], key, sizeof key);
             if (*key)
                 reg_say(c, false, h->line, L("unknown column '%.100s' ignored", "忽略未知列“%.100s”"),
                         key);
@@ -319,7 +272,7 @@ static bool reg_collect_row(reg_ctx *c, const csv_row *r) {
     for (size_t i = 0; i < r->nfields; i++) {
         if (i >= c->ncsv) {
             /* Extra trailing cells: harmless when empty (Excel pads rows). */
-            if (*reg_trim(r->fields[i]) && !row->rejected) {
+            if (*cells_trim(r->fields[i]) && !row->rejected) {
                 reg_say(c, true, r->line, L("row has %zu fields but the header has %zu",
                                             "该行有 %zu 个字段，但表头只有 %zu 列"),
                         r->nfields, c->ncsv);
@@ -335,8 +288,8 @@ static bool reg_collect_row(reg_ctx *c, const csv_row *r) {
                     c->cols[col].key, REG_MAX_CELL_BYTES);
             row->rejected = true;
         }
-        reg_fold_breaks(r->fields[i]);
-        row->cell[col] = strdup(reg_trim(r->fields[i]));
+        cells_fold(r->fields[i], false);
+        row->cell[col] = strdup(cells_trim(r->fields[i]));
         if (!row->cell[col]) return false;
     }
     for (size_t i = 0; i < c->ncols; i++)
@@ -418,7 +371,7 @@ static char *reg_org_normalize(const char *in) {
     }
     char *rest = tmp.data ? tmp.data : copy + strlen(copy), *save = NULL;
     for (char *seg = strtok_r(rest, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
-        seg = reg_trim(seg);
+        seg = cells_trim(seg);
         if (!*seg) continue;
         if (out.len) sbuf_putc(&out, '/');
         sbuf_puts(&out, seg);
