@@ -9,6 +9,18 @@
  * is: write the module, list it in inspect.c's table, add its kinds to the
  * rule set.
  *
+ * Fetches after the crawl. A few checks must ask the site something the
+ * crawl does not (a search query, an attachment's bytes, a consultation
+ * channel on a platform outside the site's scope). Such a module calls
+ * check_fetch() from site_end (or from a fetch callback, for a second step);
+ * when the crawl of every site is over, the driver performs the requests
+ * with the round's fetch settings (politeness, limits, --resolve) in one
+ * fetch client, hands each result to the module's callback, and then calls
+ * the module's `fetched` for each site, in that site's own transaction; the
+ * module records its findings there. A module with `fetched` has its
+ * findings marked gone after that step instead of at site_end. Requests are
+ * capped per site (CHECK_FETCH_MAX_PER_SITE); beyond it check_fetch fails.
+ *
  * check_record() looks up the kind in the rule set for its indicator (and
  * home_indicator when the finding concerns the homepage) and its review
  * default, and stores the finding by its identity (round, target, kind,
@@ -22,6 +34,8 @@
 #include <stdint.h>
 
 #include "crawl/crawl.h"
+#include "fetch/fetch.h"
+#include "page/page.h"
 #include "judge/rules.h"
 #include "store/store.h"
 
@@ -37,6 +51,9 @@ typedef struct check_module {
     void (*on_link)(check_ctx *c, void *state, const crawl_link *l);
     void (*site_end)(check_ctx *c, void *state, const crawl_site_result *r);
     void (*site_free)(void *state);
+    /* NULL for checks that fetch nothing. Otherwise called once per site
+     * after the fetches it asked for were answered (see above). */
+    void (*fetched)(check_ctx *c, void *state);
 } check_module;
 
 typedef struct check_finding {
@@ -62,5 +79,44 @@ int check_zone_minutes(const check_ctx *c);
 /* The round's as-of date (T is its end in the rule set's zone); false when
  * the round's as_of is not a date. */
 bool check_as_of(const check_ctx *c, int *y, int *m, int *d);
+/* The site being checked. */
+const site_rec *check_site(const check_ctx *c);
+
+/* ---- fetches after the crawl (see above) ---- */
+enum { CHECK_FETCH_MAX_PER_SITE = 200 };
+/* `res` and its strings are valid during the call only; `state` is the
+ * module's site state. Record no finding here: do it in `fetched`. */
+typedef void (*check_fetch_fn)(check_ctx *c, void *state, void *ud, const fetch_result *res);
+/* Asks for `url` (absolute http(s)) by GET, or by POST with `post_body`
+ * (application/x-www-form-urlencoded, copied). Only from site_end or a
+ * fetch callback of the same module; `ud` is handed back. False (and no
+ * callback) when the URL is unusable or the site's cap is reached. */
+bool check_fetch(check_ctx *c, const char *url, const char *post_body, check_fetch_fn done,
+                 void *ud);
+/* Decodes and parses a fetched HTML body (NULL when there is none, it is
+ * not HTML or cannot be parsed). Caller frees with page_free(). */
+page *check_parse(const fetch_result *res);
+
+/* ---- reading pages: helpers the interaction, service and search checks share ---- */
+/* The first pattern of the rule-set list at `list_path` that `text` contains
+ * (substring), or NULL. */
+const char *check_pattern_in(const check_ctx *c, const char *list_path, const char *text);
+/* Whether text is one of the labels of the rule-set list at list_path,
+ * alone or followed by a colon ("办理地点", "办理地点：") — a label cell. */
+bool check_is_label(const check_ctx *c, const char *list_path, const char *text);
+/* A full date in text (2020-08-10, 2020/8/10, 2020.8.10, 2020年8月10日,
+ * also followed by a time); *end is set after it. Dates without a year are
+ * not taken: a message's dates must be certain. */
+bool check_find_date(const char *text, int *y, int *m, int *d, const char **end);
+/* Whether text block i of p is labelled `label` — it starts with the label
+ * (after an enumerator such as "一、", "（二）", "3.") followed by nothing, a
+ * colon — and its value: the rest after the colon, or, when that is
+ * empty, the next block's text unless `is_label(ud, next)` (next without
+ * its enumerator) says the next block is a label itself (a th/td, dt/dd or
+ * heading/paragraph pair whose value cell is empty) or, for a dt or table
+ * cell, the next block lies beyond the end of its list or table.
+ * *value points into the page ("" when empty). */
+bool check_label(const page *p, size_t i, const char *label,
+                 bool (*is_label)(void *ud, const char *text), void *ud, const char **value);
 
 #endif

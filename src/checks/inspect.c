@@ -2,21 +2,33 @@
 
 #include "checks/availability.h"
 #include "checks/check.h"
+#include "checks/content.h"
 #include "checks/evidence.h"
 #include "checks/freshness.h"
+#include "checks/identity.h"
+#include "checks/interaction.h"
+#include "checks/search.h"
+#include "checks/service.h"
 #include "checks/links.h"
+#include "checks/security.h"
+#include "checks/tags.h"
 #include "core/date.h"
 #include "core/lang.h"
 #include "core/log.h"
 #include "core/sbuf.h"
 #include "core/strmap.h"
+#include "core/textenc.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* The website checks, in the order they see each page. */
-static const check_module *const inspect_modules[] = {&check_links, &check_freshness};
+static const check_module *const inspect_modules[] = {&check_links, &check_freshness,
+                                                      &check_interaction, &check_service,
+                                                      &check_search, &check_security,
+                                                      &check_tags, &check_identity, &check_content};
 #define INSPECT_NMODULES (sizeof inspect_modules / sizeof *inspect_modules)
 
 struct check_ctx {
@@ -31,13 +43,26 @@ struct check_ctx {
     bool in_tx;
     bool failed;
     evidence_set *evidence; /* the run's; pages findings point at */
+    struct inspect_run *run;
+    size_t module;          /* index of the module being called */
+    int nfetch;             /* check_fetch requests of the site */
     err e;
 };
 
 typedef struct inspect_slot {
     check_ctx ctx;
     void *state[INSPECT_NMODULES];
+    bool ended, complete;   /* site_end ran; the crawl was complete */
 } inspect_slot;
+
+/* One check_fetch request, until its callback has run. */
+typedef struct inspect_fetch {
+    inspect_slot *slot;
+    size_t module;
+    check_fetch_fn fn;
+    void *ud;
+    char *url, *post;
+} inspect_fetch;
 
 typedef struct inspect_run {
     strmap *slots; /* site code -> inspect_slot* */
@@ -45,12 +70,208 @@ typedef struct inspect_run {
     void *ud;
     bool failed;
     err *e;
+    inspect_fetch **fetches; /* asked for during the crawl, not yet submitted */
+    size_t nfetches, capfetches;
+    fetch_client *fc;        /* during the fetch step after the crawl */
 } inspect_run;
 
 const rules *check_rules(const check_ctx *c) { return c->r; }
 int check_zone_minutes(const check_ctx *c) { return c->zone; }
 bool check_as_of(const check_ctx *c, int *y, int *m, int *d) {
     return c->round->as_of && date_parse_ymd(c->round->as_of, y, m, d);
+}
+const site_rec *check_site(const check_ctx *c) { return c->site; }
+
+const char *check_pattern_in(const check_ctx *c, const char *list_path, const char *text) {
+    if (!text || !*text) return NULL;
+    size_t n = rules_list_len(c->r, list_path);
+    for (size_t i = 0; i < n; i++) {
+        const char *pat = rules_list_item(c->r, list_path, i);
+        if (pat && *pat && strstr(text, pat)) return pat;
+    }
+    return NULL;
+}
+
+bool check_is_label(const check_ctx *c, const char *list_path, const char *text) {
+    size_t n = rules_list_len(c->r, list_path);
+    for (size_t i = 0; i < n; i++) {
+        const char *lab = rules_list_item(c->r, list_path, i);
+        size_t len = strlen(lab);
+        if (len && !strncmp(text, lab, len) &&
+            (!text[len] || text[len] == ':' || !strncmp(text + len, "：", 3)))
+            return true;
+    }
+    return false;
+}
+
+static int inspect_digits(const char *s, int *v, int max) {
+    int n = 0;
+    *v = 0;
+    while (n <= max && s[n] >= '0' && s[n] <= '9') *v = *v * 10 + (s[n++] - '0');
+    return n;
+}
+
+bool check_find_date(const char *text, int *y, int *m, int *d, const char **end) {
+    for (const char *p = text; p && *p; p++) {
+        if (*p < '0' || *p > '9' || (p > text && p[-1] >= '0' && p[-1] <= '9')) continue;
+        int a, b, c;
+        if (inspect_digits(p, &a, 4) != 4) continue;
+        const char *q = p + 4;
+        bool cjk = strncmp(q, "年", 3) == 0;
+        if (!cjk && *q != '-' && *q != '/' && *q != '.') continue;
+        const char *r = q + (cjk ? 3 : 1);
+        int nb = inspect_digits(r, &b, 2);
+        if (nb < 1 || nb > 2) continue;
+        const char *t = r + nb;
+        if (cjk ? strncmp(t, "月", 3) != 0 : *t != *q) continue;
+        t += cjk ? 3 : 1;
+        int nc = inspect_digits(t, &c, 2);
+        if (nc < 1 || nc > 2 || !date_valid(a, b, c)) continue;
+        t += nc;
+        if (cjk && strncmp(t, "日", 3) == 0) t += 3;
+        *y = a, *m = b, *d = c;
+        if (end) *end = t;
+        return true;
+    }
+    return false;
+}
+
+/* Skips "一、", "（二）", "(3)", "4.", "5、" before a label. */
+static const char *inspect_skip_enumerator(const char *s) {
+    static const char *const open[] = {"（", "(", NULL};
+    static const char *const close[] = {"）", ")", "、", ".", "．", NULL};
+    static const char *const numerals = "一二三四五六七八九十";
+    const char *p = s;
+    for (size_t i = 0; open[i]; i++)
+        if (strncmp(p, open[i], strlen(open[i])) == 0) {
+            p += strlen(open[i]);
+            break;
+        }
+    const char *q = p;
+    for (;;) {
+        if (*q >= '0' && *q <= '9') q++;
+        else {
+            bool cn = false;
+            for (const char *k = numerals; *k && !cn; k += 3) cn = strncmp(q, k, 3) == 0;
+            if (!cn) break;
+            q += 3;
+        }
+    }
+    if (q == p) return s;
+    for (size_t i = 0; close[i]; i++)
+        if (strncmp(q, close[i], strlen(close[i])) == 0) {
+            q += strlen(close[i]);
+            while (*q == ' ') q++;
+            return q;
+        }
+    return s;
+}
+
+bool check_label(const page *p, size_t i, const char *label,
+                 bool (*is_label)(void *ud, const char *text), void *ud, const char **value) {
+    if (i >= p->ntexts) return false;
+    const char *t = inspect_skip_enumerator(p->texts[i].text);
+    size_t n = strlen(label);
+    if (!n || strncmp(t, label, n) != 0) return false;
+    const char *rest = t + n;
+    while (*rest == ' ') rest++;
+    bool colon = false;
+    if (strncmp(rest, "：", 3) == 0) rest += 3, colon = true;
+    else if (*rest == ':') rest++, colon = true;
+    /* "事项" is not the label of "事项名称：…". */
+    if (!colon && *rest && rest == t + n) return false;
+    while (*rest == ' ') rest++;
+    if (*rest) {
+        /* Without a colon a long run of text is a sentence, not a label. */
+        if (!colon) return false;
+        *value = rest;
+        return true;
+    }
+    *value = "";
+    if (i + 1 >= p->ntexts) return true;
+    /* The value of a dt or a table cell stays inside its list or table: an
+     * empty last cell is not filled by whatever text follows. */
+    const char *tag = p->texts[i].tag;
+    const char *end = !strcmp(tag, "dt") ? "</dl" : !strcmp(tag, "th") || !strcmp(tag, "td") ? "</table" : NULL;
+    size_t from = p->texts[i].offset, to = p->texts[i + 1].offset;
+    for (size_t k = from; end && k < to && to <= p->html_len; k++)
+        if (p->html[k] == '<' && !strncasecmp(p->html + k, end, strlen(end))) return true;
+    if (!(is_label && is_label(ud, inspect_skip_enumerator(p->texts[i + 1].text))))
+        *value = p->texts[i + 1].text;
+    return true;
+}
+
+static void inspect_fetch_free(inspect_fetch *f) {
+    if (!f) return;
+    free(f->url);
+    free(f->post);
+    free(f);
+}
+
+static void inspect_fetch_done(const fetch_request *req, const fetch_result *res, void *ud) {
+    (void)ud;
+    inspect_fetch *f = req->ud;
+    check_ctx *c = &f->slot->ctx;
+    size_t saved = c->module;
+    c->module = f->module;
+    f->fn(c, f->slot->state[f->module], f->ud, res);
+    c->module = saved;
+    inspect_fetch_free(f);
+}
+
+static bool inspect_fetch_submit(fetch_client *fc, inspect_fetch *f) {
+    fetch_request rq = {.url = f->url, .method = FETCH_GET, .post_body = f->post, .ud = f};
+    err e = {0};
+    if (fetch_submit(fc, &rq, inspect_fetch_done, &e)) return true;
+    log_debug("%s: %s", f->url, e.msg);
+    inspect_fetch_free(f);
+    return false;
+}
+
+bool check_fetch(check_ctx *c, const char *url, const char *post_body, check_fetch_fn done,
+                 void *ud) {
+    inspect_run *run = c->run;
+    if (!run || !url || !done || c->nfetch >= CHECK_FETCH_MAX_PER_SITE ||
+        (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0))
+        return false;
+    inspect_fetch *f = calloc(1, sizeof *f);
+    if (!f) return false;
+    /* The check_ctx is the first member of its slot. */
+    *f = (inspect_fetch){.slot = (inspect_slot *)(void *)c, .module = c->module, .fn = done,
+                         .ud = ud, .url = strdup(url),
+                         .post = post_body ? strdup(post_body) : NULL};
+    if (!f->url || (post_body && !f->post)) {
+        inspect_fetch_free(f);
+        return false;
+    }
+    c->nfetch++;
+    if (run->fc) return inspect_fetch_submit(run->fc, f);
+    if (run->nfetches == run->capfetches) {
+        size_t cap = run->capfetches ? run->capfetches * 2 : 32;
+        inspect_fetch **p = realloc(run->fetches, cap * sizeof *p);
+        if (!p) {
+            inspect_fetch_free(f);
+            return false;
+        }
+        run->fetches = p;
+        run->capfetches = cap;
+    }
+    run->fetches[run->nfetches++] = f;
+    return true;
+}
+
+page *check_parse(const fetch_result *res) {
+    if (res->error != FETCH_OK && res->error != FETCH_ERR_TOO_LARGE) return NULL;
+    if (!res->body || !res->body_len) return NULL;
+    if (*res->content_type && !strstr(res->content_type, "html") &&
+        strcmp(res->content_type, "text/plain") != 0)
+        return NULL;
+    textenc_result text = {0};
+    err e = {0};
+    if (!page_decode(res->body, res->body_len, res->charset, &text, &e)) return NULL;
+    page *p = page_parse_decoded(&text, res->final_url, &e);
+    textenc_result_free(&text);
+    return p;
 }
 
 static int64_t inspect_now_ms(void) {
@@ -165,17 +386,37 @@ static void inspect_on_site_done(void *ud, const crawl_site_result *r) {
     if (!slot) return;
     check_ctx *c = &slot->ctx;
     inspect_begin_tx(run, slot);
-    for (size_t i = 0; i < INSPECT_NMODULES; i++)
+    for (size_t i = 0; i < INSPECT_NMODULES; i++) {
+        c->module = i;
         if (inspect_modules[i]->site_end) inspect_modules[i]->site_end(c, slot->state[i], r);
+    }
+    slot->ended = true;
+    slot->complete = r->complete;
     /* Findings not seen again are gone — but an incomplete crawl saw too
-     * little to say so, except about the crawl itself. */
+     * little to say so, except about the crawl itself. Modules that fetch
+     * after the crawl are marked in inspect_fetched(). */
     for (size_t i = 0; i < INSPECT_NMODULES && !c->failed; i++)
-        for (const char *const *p = inspect_modules[i]->kind_prefixes; p && *p && !c->failed; p++) {
+        for (const char *const *p = inspect_modules[i]->kind_prefixes;
+             p && *p && !c->failed && !inspect_modules[i]->fetched; p++) {
             if (!r->complete && strcmp(*p, "crawl.") != 0) continue;
             if (!store_findings_mark_gone(c->s, c->round->id, c->site->code, *p, c->ids, c->nids,
                                           &c->e))
                 c->failed = true;
         }
+    /* The round now knows the site was checked, and how far. */
+    if (!c->failed) {
+        char when[40];
+        date_format_iso(inspect_now_ms(), c->zone, when, sizeof when);
+        round_target_rec t = {.round_id = c->round->id,
+                              .target = (char *)c->site->code,
+                              .target_kind = "site",
+                              .state = r->complete ? "complete" : "incomplete",
+                              .reason = (char *)(r->complete || !r->incomplete_reason
+                                                     ? ""
+                                                     : r->incomplete_reason),
+                              .checked_at = when};
+        if (!store_target_checked(c->s, &t, &c->e)) c->failed = true;
+    }
     if (c->in_tx) {
         if (c->failed) store_rollback(c->s);
         else if (!store_commit(c->s, &c->e)) c->failed = true;
@@ -213,6 +454,48 @@ static bool inspect_availability(check_ctx *c) {
     if (ok) ok = store_commit(c->s, &c->e);
     else store_rollback(c->s);
     return ok;
+}
+
+/* The fetch step after the crawl (check.h): the requests the modules asked
+ * for, in one fetch client, then each fetching module's `fetched` per site
+ * in the site's own transaction, and its findings not seen again gone. */
+static bool inspect_fetched(inspect_run *run, const fetch_config *fcfg, const site_rec *sites,
+                            size_t n, err *e) {
+    if (run->nfetches) {
+        run->fc = fetch_new(fcfg, e);
+        if (!run->fc) return false;
+        for (size_t i = 0; i < run->nfetches; i++) inspect_fetch_submit(run->fc, run->fetches[i]);
+        run->nfetches = 0;
+        err run_err = {0};
+        if (!fetch_run(run->fc, &run_err)) log_warn("%s", run_err.msg);
+        fetch_free(run->fc);
+        run->fc = NULL;
+    }
+    bool any = false;
+    for (size_t i = 0; i < INSPECT_NMODULES; i++) any = any || inspect_modules[i]->fetched;
+    for (size_t s = 0; any && s < n; s++) {
+        inspect_slot *slot = inspect_slot_for(run, sites[s].code);
+        if (!slot || !slot->ended) continue;
+        check_ctx *c = &slot->ctx;
+        if (!store_begin(c->s, e)) return false;
+        for (size_t i = 0; i < INSPECT_NMODULES && !c->failed; i++) {
+            if (!inspect_modules[i]->fetched) continue;
+            c->module = i;
+            inspect_modules[i]->fetched(c, slot->state[i]);
+            for (const char *const *p = inspect_modules[i]->kind_prefixes;
+                 slot->complete && p && *p && !c->failed; p++)
+                if (!store_findings_mark_gone(c->s, c->round->id, c->site->code, *p, c->ids,
+                                              c->nids, &c->e))
+                    c->failed = true;
+        }
+        if (c->failed) {
+            store_rollback(c->s);
+            *e = c->e;
+            return false;
+        }
+        if (!store_commit(c->s, e)) return false;
+    }
+    return true;
 }
 
 static void inspect_slot_free(void *p) {
@@ -255,10 +538,12 @@ bool inspect_sites(store *s, const rules *r, const round_rec *round, const site_
             break;
         }
         slot->ctx = (check_ctx){.s = s, .r = r, .round = round, .site = &sites[i], .zone = zone,
-                                .evidence = evidence};
-        for (size_t m = 0; m < INSPECT_NMODULES; m++)
+                                .evidence = evidence, .run = &run};
+        for (size_t m = 0; m < INSPECT_NMODULES; m++) {
+            slot->ctx.module = m;
             if (inspect_modules[m]->site_begin)
                 slot->state[m] = inspect_modules[m]->site_begin(&slot->ctx, &sites[i]);
+        }
         if (!inspect_availability(&slot->ctx)) {
             *e = slot->ctx.e;
             ok = false;
@@ -271,6 +556,9 @@ bool inspect_sites(store *s, const rules *r, const round_rec *round, const site_
                               .ud = &run};
         ok = crawl_run(&cfg, specs, n, &cb, e) && !run.failed;
     }
+    if (ok) ok = inspect_fetched(&run, &cfg.fetch, sites, n, e);
+    for (size_t i = 0; i < run.nfetches; i++) inspect_fetch_free(run.fetches[i]);
+    free(run.fetches);
     /* The pages that hold evidence, fetched once more and kept. */
     int kept = 0;
     if (ok) ok = evidence_store(evidence, s, round->id, &cfg.fetch, zone, &kept, e);

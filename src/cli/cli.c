@@ -2,6 +2,7 @@
 
 #include "core/lang.h"
 #include "core/log.h"
+#include "fetch/fetch.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -111,6 +112,16 @@ int cli_check_resolve(const char *command, const char *const *entries, size_t n)
                                               "--resolve 的格式为 HOST:PORT:ADDR，实为“%s”"),
                                    entries[i]);
     }
+    return EXIT_OK;
+}
+
+int cli_check_connect_to(const char *command, const char *const *entries, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (!fetch_connect_to_ok(entries[i]))
+            return cli_usage_error(command,
+                                   L("--connect-to takes HOST:PORT:CONNECT-HOST:CONNECT-PORT, got '%s'",
+                                     "--connect-to 的格式为 HOST:PORT:CONNECT-HOST:CONNECT-PORT，实为“%s”"),
+                                   entries[i]);
     return EXIT_OK;
 }
 

@@ -61,6 +61,8 @@ bool cli_parse_long(const char *s, long min, long max, long *out);
 /* Checks --resolve entries (HOST:PORT:ADDR, curl's form); returns EXIT_OK, or
  * prints the usage error for the first bad one and returns EXIT_USAGE. */
 int cli_check_resolve(const char *command, const char *const *entries, size_t n);
+/* Likewise for --connect-to entries (HOST:PORT:CONNECT-HOST:CONNECT-PORT). */
+int cli_check_connect_to(const char *command, const char *const *entries, size_t n);
 
 /* The sites a command works on: every registered site, or those named
  * (an unknown code is a usage error). Records are copies; free with
@@ -74,6 +76,17 @@ int cli_select_sites(store *s, const char *command, const char *const *codes, si
                      cli_sites *out);
 void cli_sites_free(cli_sites *l);
 
+/* A stored round opened for judging: the store, the round and the rule set
+ * it is judged by (--rules when given, else the round's own). Returns an
+ * exit status; on EXIT_OK release with cli_round_close(). */
+typedef struct cli_round {
+    store *s;
+    round_rec round;
+    rules *r;
+} cli_round;
+int cli_round_open(const cli_globals *g, const char *command, const char *name, cli_round *out);
+void cli_round_close(cli_round *cr);
+
 /* Commands (one file each). */
 int cmd_sites_import(const cli_globals *g, int argc, char **argv);
 int cmd_sites_list(const cli_globals *g, int argc, char **argv);
@@ -83,10 +96,18 @@ int cmd_rules_show(const cli_globals *g, int argc, char **argv);
 int cmd_demo(const cli_globals *g, int argc, char **argv);
 int cmd_inspect(const cli_globals *g, int argc, char **argv);
 int cmd_findings(const cli_globals *g, int argc, char **argv);
+int cmd_verdicts(const cli_globals *g, int argc, char **argv);
+int cmd_bonus_set(const cli_globals *g, int argc, char **argv);
+int cmd_review_list(const cli_globals *g, int argc, char **argv);
+int cmd_review_decide(const cli_globals *g, int argc, char **argv);
+int cmd_review_add(const cli_globals *g, int argc, char **argv);
+int cmd_report(const cli_globals *g, int argc, char **argv);
+int cmd_report_template_show(const cli_globals *g, int argc, char **argv);
 int cmd_probe(const cli_globals *g, int argc, char **argv);
 int cmd_probes_import(const cli_globals *g, int argc, char **argv);
 int cmd_downtime_add(const cli_globals *g, int argc, char **argv);
 int cmd_downtime_list(const cli_globals *g, int argc, char **argv);
+int cmd_text(const cli_globals *g, int argc, char **argv);
 
 extern const cli_command cli_commands[];
 

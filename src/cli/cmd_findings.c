@@ -16,6 +16,7 @@ typedef struct findings_out {
     cli_format format;
     const char *round;
     const char *status; /* filter, NULL: all but gone */
+    const char *indicator; /* filter, NULL: all */
     bool all;
     table *tab;
     json_t *array;
@@ -27,6 +28,7 @@ static bool findings_emit(const finding_rec *f, void *ud) {
     findings_out *o = ud;
     if (o->status ? strcmp(f->status, o->status) != 0 : (!o->all && strcmp(f->status, "gone") == 0))
         return true;
+    if (o->indicator && strcmp(f->indicator, o->indicator) != 0) return true;
     o->n++;
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)f->id);
@@ -63,11 +65,13 @@ int cmd_findings(const cli_globals *g, int argc, char **argv) {
                        "  --round NAME            the round (required)\n"
                        "  --target ID             one site code or media id\n"
                        "  --status STATUS         pending, confirmed, dismissed or gone\n"
+                       "  --indicator CODE        one indicator (e.g. media.comment_ads)\n"
                        "  --all                   include findings that are gone\n"
                        "  --format table|json|csv output format (default table)\n",
                        "  --round NAME            检查轮次（必填）\n"
                        "  --target ID             只看一个网站标识码或新媒体编号\n"
                        "  --status STATUS         pending、confirmed、dismissed 或 gone\n"
+                       "  --indicator CODE        只看一个指标（如 media.comment_ads）\n"
                        "  --all                   包括已消失（gone）的问题\n"
                        "  --format table|json|csv 输出格式（默认 table）\n");
         return EXIT_OK;
@@ -76,6 +80,7 @@ int cmd_findings(const cli_globals *g, int argc, char **argv) {
                                          {"target", required_argument, NULL, 't'},
                                          {"status", required_argument, NULL, 's'},
                                          {"all", no_argument, NULL, 'a'},
+                                         {"indicator", required_argument, NULL, 'i'},
                                          {"format", required_argument, NULL, 'f'},
                                          {0, 0, 0, 0}};
     findings_out o = {.format = FMT_TABLE, .csv = SBUF_INIT};
@@ -87,6 +92,7 @@ int cmd_findings(const cli_globals *g, int argc, char **argv) {
         if (c == 'r') o.round = optarg;
         else if (c == 't') target = optarg;
         else if (c == 'a') o.all = true;
+        else if (c == 'i') o.indicator = optarg;
         else if (c == 's') {
             if (strcmp(optarg, "pending") && strcmp(optarg, "confirmed") && strcmp(optarg, "dismissed") &&
                 strcmp(optarg, "gone"))

@@ -1,10 +1,12 @@
-/* inspect: crawl and check the registered websites for a round. */
+/* inspect: crawl and check the registered websites, and read and check the
+ * registered new-media accounts, for a round. */
 #include "cli/cli.h"
 
 #include "checks/inspect.h"
 #include "core/date.h"
 #include "core/lang.h"
 #include "core/log.h"
+#include "media/minspect.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -15,6 +17,7 @@
 static void inspect_on_signal(int sig) {
     (void)sig;
     crawl_request_stop();
+    minspect_request_stop();
 }
 
 typedef struct inspect_summary {
@@ -38,14 +41,99 @@ static void inspect_print_outcome(void *ud, const inspect_site_outcome *o) {
     }
 }
 
+/* ---- new media ---- */
+typedef struct inspect_media_summary {
+    int accounts, unreadable, stale, unjudged, findings;
+} inspect_media_summary;
+
+static void inspect_print_media(void *ud, const minspect_outcome *o) {
+    inspect_media_summary *s = ud;
+    s->accounts++;
+    s->findings += o->findings;
+    if (!o->readable) {
+        s->unreadable++;
+        printf(L("%s: unreadable: %s\n", "%s：数据源无法读取：%s\n"), o->media_id, o->reason);
+        return;
+    }
+    s->stale += o->stale;
+    s->unjudged += o->stale_unknown;
+    printf(L("%s: %s, %d posts, newest %s, %d findings%s\n", "%s：%s，%d 条发布，最新 %s，%d 条问题%s\n"),
+           o->media_id, o->format, o->posts, *o->newest ? o->newest : "-", o->findings,
+           o->stale ? L("; stale", "；内容不更新")
+                    : o->stale_unknown ? L("; freshness not judged", "；更新情况无法判定") : "");
+}
+
+/* The accounts a run works on: all registered, or those named. */
+typedef struct inspect_media_list {
+    media_rec *items;
+    size_t n, cap;
+    bool oom;
+} inspect_media_list;
+
+static bool inspect_media_add(const media_rec *r, void *ud) {
+    inspect_media_list *l = ud;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        media_rec *p = realloc(l->items, cap * sizeof *p);
+        if (!p) return !(l->oom = true);
+        l->items = p;
+        l->cap = cap;
+    }
+    media_rec *c = &l->items[l->n];
+    *c = (media_rec){.media_id = strdup(r->media_id), .platform = strdup(r->platform),
+                     .name = strdup(r->name), .unit = strdup(r->unit ? r->unit : ""),
+                     .org = strdup(r->org ? r->org : ""), .source = strdup(r->source), .seq = r->seq};
+    l->n++;
+    if (!c->media_id || !c->platform || !c->name || !c->unit || !c->org || !c->source) l->oom = true;
+    return !l->oom;
+}
+
+static int inspect_select_media(store *s, const char *command, const char *const *ids, size_t nids,
+                                inspect_media_list *out) {
+    err e = {0};
+    if (nids == 0 && !store_media_each(s, NULL, inspect_media_add, out, &e)) return cli_fail(&e);
+    for (size_t i = 0; i < nids && !out->oom; i++) {
+        media_rec one = {0};
+        if (store_media_get(s, ids[i], &one, &e)) {
+            inspect_media_add(&one, out);
+            media_rec_free(&one);
+        } else if (e.cls != ERR_NONE) {
+            return cli_fail(&e);
+        } else {
+            return cli_usage_error(command, L("no registered account has the id %s", "登记表中没有编号为 %s 的新媒体账号"),
+                                   ids[i]);
+        }
+    }
+    if (out->oom) {
+        log_error("%s", L("out of memory", "内存不足"));
+        return EXIT_FAILURE_;
+    }
+    return EXIT_OK;
+}
+
+static void inspect_media_free(inspect_media_list *l) {
+    for (size_t i = 0; i < l->n; i++) media_rec_free(&l->items[i]);
+    free(l->items);
+}
+
 static const char inspect_options_en[] =
     "  --round NAME          the round (created on first use)\n"
     "  --as-of YYYY-MM-DD    the monitoring date T (required for a new round)\n"
     "  --label TEXT          the round's label, e.g. 2020年第三季度\n"
-    "  --site CODE           only this site (repeatable)\n"
-    "  --sites-only          websites only (new-media checks come in a later version)\n"
-    "  --media-only, --media ID   new-media accounts (not yet available)\n"
+    "  --site CODE           only this site (repeatable; without --media, no accounts)\n"
+    "  --media ID            only this new-media account (repeatable; without --site,\n"
+    "                        no websites)\n"
+    "  --sites-only          websites only\n"
+    "  --media-only          new-media accounts only\n"
+    "By default every registered website is crawled and checked, then every\n"
+    "registered account: its feed (RSS, Atom, JSON Feed with _gov, a Weibo\n"
+    "timeline, saved WeChat pages) is fetched or read, and 内容不更新\n"
+    "(media.stale), 互动回应差 (media.interaction) and comment-area advertising\n"
+    "(media.comment_ads) are judged; an unreadable feed is a media.feed_error\n"
+    "finding. Network options below apply to feeds too.\n"
     "  --resolve HOST:PORT:ADDR   connect to ADDR for HOST:PORT (curl's meaning; repeatable)\n"
+    "  --connect-to HOST:PORT:CONNECT-HOST:CONNECT-PORT   connect there for HOST:PORT, keeping\n"
+    "                        the URL's host (curl's meaning; empty HOST or PORT: any; repeatable)\n"
     "  --concurrency N       transfers at once (default 32)\n"
     "  --per-host N          transfers at once per host (default 2)\n"
     "  --delay MS            politeness delay between requests to one host (default 250)\n"
@@ -60,10 +148,18 @@ static const char inspect_options_zh[] =
     "  --round NAME          检查轮次（首次使用时创建）\n"
     "  --as-of YYYY-MM-DD    监测时间点 T（新轮次必填）\n"
     "  --label TEXT          轮次标签，如 2020年第三季度\n"
-    "  --site CODE           只检查该网站（可重复）\n"
-    "  --sites-only          只检查网站（新媒体检查将在后续版本提供）\n"
-    "  --media-only, --media ID   新媒体账号（暂未提供）\n"
+    "  --site CODE           只检查该网站（可重复；未给 --media 时不检查新媒体）\n"
+    "  --media ID            只检查该新媒体账号（可重复；未给 --site 时不检查网站）\n"
+    "  --sites-only          只检查网站\n"
+    "  --media-only          只检查新媒体账号\n"
+    "默认先抓取并检查全部登记网站，再检查全部登记的新媒体账号：抓取或读取其数据源\n"
+    "（RSS、Atom、带 _gov 扩展的 JSON Feed、微博时间线、保存的微信文章页），判定\n"
+    "内容不更新（media.stale）、互动回应差（media.interaction）和留言区商业广告\n"
+    "（media.comment_ads）；数据源无法读取时记为 media.feed_error。下列网络选项\n"
+    "同样用于抓取数据源。\n"
     "  --resolve HOST:PORT:ADDR   访问 HOST:PORT 时连接 ADDR（同 curl；可重复）\n"
+    "  --connect-to HOST:PORT:CONNECT-HOST:CONNECT-PORT   访问 HOST:PORT 时改连该地址，\n"
+    "                        请求中的主机名不变（同 curl；HOST 或 PORT 为空表示任意；可重复）\n"
     "  --concurrency N       同时进行的请求数（默认 32）\n"
     "  --per-host N          每个主机同时进行的请求数（默认 2）\n"
     "  --delay MS            同一主机两次请求的间隔毫秒数（默认 250）\n"
@@ -81,7 +177,7 @@ int cmd_inspect(const cli_globals *g, int argc, char **argv) {
     }
     enum {
         O_ROUND = 1000, O_ASOF, O_LABEL, O_SITE, O_MEDIA, O_SITES_ONLY, O_MEDIA_ONLY, O_RESOLVE,
-        O_CONC, O_PERHOST, O_DELAY, O_MAXPAGES, O_MAXDEPTH, O_TIMEOUT, O_UA, O_PROXY, O_NOROBOTS
+        O_CONC, O_PERHOST, O_CONNECT_TO, O_DELAY, O_MAXPAGES, O_MAXDEPTH, O_TIMEOUT, O_UA, O_PROXY, O_NOROBOTS
     };
     static const struct option opts[] = {
         {"round", required_argument, NULL, O_ROUND},
@@ -92,6 +188,7 @@ int cmd_inspect(const cli_globals *g, int argc, char **argv) {
         {"sites-only", no_argument, NULL, O_SITES_ONLY},
         {"media-only", no_argument, NULL, O_MEDIA_ONLY},
         {"resolve", required_argument, NULL, O_RESOLVE},
+        {"connect-to", required_argument, NULL, O_CONNECT_TO},
         {"concurrency", required_argument, NULL, O_CONC},
         {"per-host", required_argument, NULL, O_PERHOST},
         {"delay", required_argument, NULL, O_DELAY},
@@ -105,8 +202,11 @@ int cmd_inspect(const cli_globals *g, int argc, char **argv) {
     const char *round_name = NULL, *as_of = NULL, *label = NULL;
     const char **codes = calloc((size_t)argc + 1, sizeof *codes);
     const char **resolve = calloc((size_t)argc + 1, sizeof *resolve);
-    size_t ncodes = 0, nresolve = 0;
-    bool media_only = false, media_given = false;
+    const char **connect_to = calloc((size_t)argc + 1, sizeof *connect_to);
+    size_t ncodes = 0, nresolve = 0, nconnect = 0;
+    const char **media_ids = calloc((size_t)argc + 1, sizeof *media_ids);
+    size_t nmedia = 0;
+    bool media_only = false, sites_only = false;
     crawl_config cfg = {.agent_token = "govinspect"};
     long v;
     int status = EXIT_OK;
@@ -119,10 +219,11 @@ int cmd_inspect(const cli_globals *g, int argc, char **argv) {
         case O_ASOF: as_of = optarg; break;
         case O_LABEL: label = optarg; break;
         case O_SITE: codes[ncodes++] = optarg; break;
-        case O_MEDIA: media_given = true; break;
-        case O_SITES_ONLY: break;
+        case O_MEDIA: media_ids[nmedia++] = optarg; break;
+        case O_SITES_ONLY: sites_only = true; break;
         case O_MEDIA_ONLY: media_only = true; break;
         case O_RESOLVE: resolve[nresolve++] = optarg; break;
+        case O_CONNECT_TO: connect_to[nconnect++] = optarg; break;
         case O_CONC:
             if (!cli_parse_long(optarg, 1, 4096, &v)) status = cli_usage_error(argv[0], "--concurrency 1..4096");
             else cfg.fetch.max_total = (int)v;
@@ -163,19 +264,26 @@ int cmd_inspect(const cli_globals *g, int argc, char **argv) {
                                             "--as-of 须为 YYYY-MM-DD 格式的日期，实为“%s”"),
                                  as_of);
     if (status == EXIT_OK) status = cli_check_resolve(argv[0], resolve, nresolve);
-    if (status == EXIT_OK && (media_only || media_given)) {
-        log_warn("%s", L("new-media checks are not available in this version; only websites are inspected",
-                         "本版本暂不支持新媒体检查，仅检查网站"));
-        if (media_only) status = EXIT_PARTIAL;
-    }
+    if (status == EXIT_OK) status = cli_check_connect_to(argv[0], connect_to, nconnect);
+    if (status == EXIT_OK && sites_only && (media_only || nmedia))
+        status = cli_usage_error(argv[0], L("--sites-only excludes --media-only and --media",
+                                            "--sites-only 不能与 --media-only、--media 同用"));
+    if (status == EXIT_OK && media_only && ncodes)
+        status = cli_usage_error(argv[0], L("--media-only excludes --site", "--media-only 不能与 --site 同用"));
+    /* Naming sites alone selects no accounts, and naming accounts alone no sites. */
+    bool run_sites = !media_only && !(nmedia && !ncodes);
+    bool run_media = !sites_only && !(ncodes && !nmedia);
     cfg.fetch.resolve = nresolve ? resolve : NULL;
+    cfg.fetch.connect_to = nconnect ? connect_to : NULL;
     store *s = NULL;
     rules *r = NULL;
     round_rec round = {0};
     cli_sites sites = {0};
+    inspect_media_list media = {0};
     if (status == EXIT_OK && !(s = cli_open_store(g))) status = EXIT_FAILURE_;
     err e = {0};
-    if (status == EXIT_OK) status = cli_select_sites(s, argv[0], codes, ncodes, &sites);
+    if (status == EXIT_OK && run_sites) status = cli_select_sites(s, argv[0], codes, ncodes, &sites);
+    if (status == EXIT_OK && run_media) status = inspect_select_media(s, argv[0], media_ids, nmedia, &media);
     if (status == EXIT_OK) {
         round_rec existing = {0};
         if (store_round_get(s, round_name, &existing, &e)) {
@@ -208,7 +316,8 @@ int cmd_inspect(const cli_globals *g, int argc, char **argv) {
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
         inspect_summary sum = {0};
-        if (!inspect_sites(s, r, &round, sites.items, sites.n, &cfg, inspect_print_outcome, &sum, &e)) {
+        if (!run_sites) {
+        } else if (!inspect_sites(s, r, &round, sites.items, sites.n, &cfg, inspect_print_outcome, &sum, &e)) {
             status = cli_fail(&e);
         } else {
             printf(L("round %s: %d sites inspected, %d pages, %d broken links, %d findings recorded\n",
@@ -219,14 +328,43 @@ int cmd_inspect(const cli_globals *g, int argc, char **argv) {
                 status = EXIT_PARTIAL;
             }
         }
+        inspect_media_summary msum = {0};
+        int mstatus = EXIT_OK;
+        /* Post text goes through the text engine for media.security; without
+         * its lexicons the other indicators are still judged. */
+        text_engine *te = NULL;
+        if (run_media && media.n && !(te = text_engine_load(NULL, &e))) {
+            log_warn(L("post text not scanned (media.security): %s", "未检查发布内容（安全指标）：%s"), e.msg);
+            err_clear(&e);
+        }
+        if (!run_media) {
+        } else if (!minspect_run(s, r, &round, media.items, media.n, &cfg.fetch, te, inspect_print_media,
+                                 &msum, &e)) {
+            mstatus = cli_fail(&e);
+        } else {
+            printf(L("round %s: %d accounts inspected, %d unreadable, %d stale, %d not judged for freshness, "
+                     "%d findings recorded\n",
+                     "轮次 %s：检查新媒体账号 %d 个，数据源无法读取 %d 个，内容不更新 %d 个，更新情况无法判定 %d 个，"
+                     "记录问题 %d 条\n"),
+                   round.name, msum.accounts, msum.unreadable, msum.stale, msum.unjudged, msum.findings);
+            if (msum.unreadable) {
+                log_warn(L("%d accounts could not be read", "%d 个新媒体账号的数据源无法读取"), msum.unreadable);
+                mstatus = EXIT_PARTIAL;
+            }
+        }
+        text_engine_free(te);
+        if (status == EXIT_OK || (status == EXIT_PARTIAL && mstatus != EXIT_OK)) status = mstatus;
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
     }
+    inspect_media_free(&media);
+    free(media_ids);
     cli_sites_free(&sites);
     round_rec_free(&round);
     rules_free(r);
     store_close(s);
     free(codes);
     free(resolve);
+    free(connect_to);
     return status;
 }

@@ -33,6 +33,8 @@ static const char probe_options_en[] =
     "  --timeout SECONDS     time limit of a probe (default: the rule set's slow_seconds)\n"
     "  --summary             one line per site instead of one per probe\n"
     "  --resolve HOST:PORT:ADDR   connect to ADDR for HOST:PORT (curl's meaning; repeatable)\n"
+    "  --connect-to HOST:PORT:CONNECT-HOST:CONNECT-PORT   connect there for HOST:PORT, keeping\n"
+    "                        the URL's host (curl's meaning; empty HOST or PORT: any; repeatable)\n"
     "  --concurrency N       probes at once (default 64)\n"
     "  --user-agent S        the User-Agent header\n"
     "  --proxy URL           an HTTP proxy (default: http_proxy/https_proxy/no_proxy)\n"
@@ -46,6 +48,8 @@ static const char probe_options_zh[] =
     "  --timeout SECONDS     单次探测时限（默认取规则集的 slow_seconds）\n"
     "  --summary             每个网站一行，而不是每次探测一行\n"
     "  --resolve HOST:PORT:ADDR   访问 HOST:PORT 时连接 ADDR（同 curl；可重复）\n"
+    "  --connect-to HOST:PORT:CONNECT-HOST:CONNECT-PORT   访问 HOST:PORT 时改连该地址，\n"
+    "                        请求中的主机名不变（同 curl；HOST 或 PORT 为空表示任意；可重复）\n"
     "  --concurrency N       同时进行的探测数（默认 64）\n"
     "  --user-agent S        User-Agent 请求头\n"
     "  --proxy URL           HTTP 代理（默认读取 http_proxy/https_proxy/no_proxy）\n"
@@ -68,7 +72,7 @@ int cmd_probe(const cli_globals *g, int argc, char **argv) {
         cli_print_help(argv[0], probe_options_en, probe_options_zh);
         return EXIT_OK;
     }
-    enum { O_SITE = 1000, O_ROUNDS, O_INTERVAL, O_TIMEOUT, O_SUMMARY, O_RESOLVE, O_CONC, O_UA, O_PROXY };
+    enum { O_SITE = 1000, O_ROUNDS, O_INTERVAL, O_TIMEOUT, O_SUMMARY, O_RESOLVE, O_CONC, O_UA, O_PROXY, O_CONNECT_TO };
     static const struct option opts[] = {
         {"site", required_argument, NULL, O_SITE},
         {"rounds", required_argument, NULL, O_ROUNDS},
@@ -76,18 +80,21 @@ int cmd_probe(const cli_globals *g, int argc, char **argv) {
         {"timeout", required_argument, NULL, O_TIMEOUT},
         {"summary", no_argument, NULL, O_SUMMARY},
         {"resolve", required_argument, NULL, O_RESOLVE},
+        {"connect-to", required_argument, NULL, O_CONNECT_TO},
         {"concurrency", required_argument, NULL, O_CONC},
         {"user-agent", required_argument, NULL, O_UA},
         {"proxy", required_argument, NULL, O_PROXY},
         {0, 0, 0, 0}};
     const char **codes = calloc((size_t)argc + 1, sizeof *codes);
     const char **resolve = calloc((size_t)argc + 1, sizeof *resolve);
-    if (!codes || !resolve) {
+    const char **connect_to = calloc((size_t)argc + 1, sizeof *connect_to);
+    if (!codes || !resolve || !connect_to) {
         free(codes);
         free(resolve);
+        free(connect_to);
         return EXIT_FAILURE_;
     }
-    size_t ncodes = 0, nresolve = 0;
+    size_t ncodes = 0, nresolve = 0, nconnect = 0;
     long rounds = 1, interval = 3600, timeout = 0, v;
     bool summary = false;
     fetch_config fc = {0};
@@ -115,6 +122,7 @@ int cmd_probe(const cli_globals *g, int argc, char **argv) {
             break;
         case O_SUMMARY: summary = true; break;
         case O_RESOLVE: resolve[nresolve++] = optarg; break;
+        case O_CONNECT_TO: connect_to[nconnect++] = optarg; break;
         case O_CONC:
             if (!cli_parse_long(optarg, 1, 4096, &v)) status = cli_usage_error(argv[0], "--concurrency 1..4096");
             else fc.max_total = (int)v;
@@ -128,7 +136,9 @@ int cmd_probe(const cli_globals *g, int argc, char **argv) {
     if (status == EXIT_OK && optind != argc)
         status = cli_usage_error(argv[0], L("unexpected argument '%s'", "多余的参数“%s”"), argv[optind]);
     if (status == EXIT_OK) status = cli_check_resolve(argv[0], resolve, nresolve);
+    if (status == EXIT_OK) status = cli_check_connect_to(argv[0], connect_to, nconnect);
     fc.resolve = nresolve ? resolve : NULL;
+    fc.connect_to = nconnect ? connect_to : NULL;
 
     store *s = NULL;
     rules *r = NULL;
@@ -241,6 +251,7 @@ int cmd_probe(const cli_globals *g, int argc, char **argv) {
     store_close(s);
     free(codes);
     free(resolve);
+    free(connect_to);
     return status;
 }
 

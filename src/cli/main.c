@@ -39,8 +39,36 @@ const cli_command cli_commands[] = {
      "按轮次抓取并检查登记的网站：错链与抓取覆盖情况。"},
     {"findings", cmd_findings, "--round NAME [--target ID] [--format table|json|csv]",
      "The findings of a round with their evidence.", "列出某轮次发现的问题及证据。"},
-    {"demo", cmd_demo, "",
-     "Import the bundled demo registry and list it.", "导入内置演示登记表并列出。"},
+    {"review list", cmd_review_list,
+     "--round NAME [--target ID] [--indicator CODE] [--status S] [--format table|json|csv]",
+     "The findings awaiting review (or decided ones, with --status).",
+     "列出待审核的问题（或用 --status 查看已审核的）。"},
+    {"review confirm", cmd_review_decide,
+     "--round NAME (FINDING_ID... | --all [--indicator CODE] [--target ID]) [--by NAME] [--note TEXT]",
+     "Confirm findings: they count in verdicts and reports.", "确认问题：计入评判和通报。"},
+    {"review dismiss", cmd_review_decide,
+     "--round NAME (FINDING_ID... | --all [--indicator CODE] [--target ID]) [--by NAME] [--note TEXT]",
+     "Dismiss findings as false alarms.", "排除误报的问题。"},
+    {"review add", cmd_review_add,
+     "--round NAME --target ID --indicator CODE --note TEXT [--url URL] [--by NAME]",
+     "Record a finding only a person can establish (a leak, bought followers).",
+     "录入只能由人工认定的问题（泄密、买粉等）。"},
+    {"bonus set", cmd_bonus_set, "--round NAME --site CODE --points N --note TEXT",
+     "A portal's bonus points, entered by a reviewer.", "录入门户网站的加分。"},
+    {"verdicts", cmd_verdicts, "--round NAME [--org ORG] [--format table|json|csv]",
+     "Per target: pass, fail, pending or unknown, with vetoes, score and report phrases.",
+     "逐个对象给出结论（合格、不合格、待审核、无法判定）、否决项、得分和通报措辞。"},
+    {"report", cmd_report,
+     "--round NAME [--previous NAME] [--org ORG] [--template FILE] --format md|html|docx|xlsx -o FILE",
+     "Write the round's 通报 with its appendices.", "生成本轮通报及附件。"},
+    {"report template show", cmd_report_template_show, "",
+     "Print the default report template.", "打印默认通报模板。"},
+    {"text", cmd_text, "[--format table|json] [--date YYYY-MM-DD] [--whitelist FILE] [--no-stat] FILE|-",
+     "Check a draft (text or HTML) for typos, serious wording errors and harmful words.",
+     "检查待发布稿件（文本或 HTML）中的错别字、严重表述错误和违规词语。"},
+    {"demo", cmd_demo, "[--out DIR]",
+     "Run a whole round on the bundled demo world, served locally, and write the 通报.",
+     "在本机提供的内置演示网站上执行一轮完整检查并生成通报。"},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -156,16 +184,22 @@ int main(int argc, char **argv) {
         main_help();
         status = (nrest == 0 && !want_help) ? EXIT_USAGE : EXIT_OK;
     } else {
+        /* The command whose words the line starts with; the longest wins
+         * ("report template show" over "report"). */
         const cli_command *found = NULL;
         int words = 0;
-        for (const cli_command *c = cli_commands; c->name && !found; c++) {
-            const char *space = strchr(c->name, ' ');
-            if (!space) {
-                if (strcmp(rest[0], c->name) == 0) found = c, words = 1;
-            } else if (nrest >= 2 && strncmp(rest[0], c->name, (size_t)(space - c->name)) == 0 &&
-                       rest[0][space - c->name] == '\0' && strcmp(rest[1], space + 1) == 0) {
-                found = c, words = 2;
+        for (const cli_command *c = cli_commands; c->name; c++) {
+            int n = 0;
+            const char *w = c->name;
+            bool match = true;
+            while (match && *w) {
+                size_t len = strcspn(w, " ");
+                match = n < nrest && strlen(rest[n]) == len && strncmp(rest[n], w, len) == 0;
+                n++;
+                w += len;
+                while (*w == ' ') w++;
             }
+            if (match && n > words) found = c, words = n;
         }
         if (!found) {
             status = cli_usage_error(rest[0], L("unknown command", "未知命令"));

@@ -55,6 +55,7 @@ typedef struct job {
     fetch_done_fn done;
     char *orig;             /* owned: URL as submitted */
     char *cur;              /* owned: URL of the current hop */
+    char *post;             /* owned: POST body of the first hop, NULL: GET */
     char **chain;           /* owned: canonical URLs of the hops so far */
     int nchain, chain_cap;
     int redirects;
@@ -92,6 +93,7 @@ struct fetch_client {
     CURLM *multi;
     CURLSH *share;                 /* TLS sessions across easy handles */
     struct curl_slist *resolve;    /* owned; every easy handle points to it */
+    struct curl_slist *connect_to; /* owned; likewise */
     char *user_agent, *proxy;      /* owned; proxy NULL: environment */
     long connect_timeout_ms, total_timeout_ms, low_speed_bytes, low_speed_seconds;
     size_t max_body;
@@ -273,6 +275,7 @@ static void job_free(job *j) {
     if (!j) return;
     free(j->orig);
     free(j->cur);
+    free(j->post);
     for (int i = 0; i < j->nchain; i++) free(j->chain[i]);
     free(j->chain);
     sbuf_free(&j->body);
@@ -375,6 +378,7 @@ static CURL *easy_for(fetch_client *c, job *j) {
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");   /* all curl can decode */
     curl_easy_setopt(e, CURLOPT_SHARE, c->share);
     if (c->resolve) curl_easy_setopt(e, CURLOPT_RESOLVE, c->resolve);
+    if (c->connect_to) curl_easy_setopt(e, CURLOPT_CONNECT_TO, c->connect_to);
     if (c->proxy) curl_easy_setopt(e, CURLOPT_PROXY, c->proxy);
 
     char range[48];
@@ -384,6 +388,10 @@ static CURL *easy_for(fetch_client *c, job *j) {
     switch (j->ph) {
     case PHASE_GET:
         j->keep = j->limit = c->max_body;
+        if (j->post) {
+            curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(j->post));
+            curl_easy_setopt(e, CURLOPT_POSTFIELDS, j->post);
+        }
         break;
     case PHASE_HEAD:
         curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
@@ -588,6 +596,9 @@ static void follow(fetch_client *c, job *j, const char *target) {
     }
     free(j->cur);
     j->cur = cur;
+    free(j->post);   /* a redirect after a POST continues with GET */
+    j->post = NULL;
+    j->req.post_body = NULL;
     j->h = h;
     j->redirects++;
     j->attempts = 0;
@@ -868,6 +879,15 @@ bool fetch_submit(fetch_client *c, const fetch_request *req, fetch_done_fn done,
     }
     j->req = *req;
     j->req.url = j->orig;
+    j->req.post_body = NULL;
+    if (req->post_body && req->method == FETCH_GET) {
+        j->post = strdup(req->post_body);
+        if (!j->post) {
+            job_free(j);
+            return err_set(e, ERR_NOMEM, "%s", L("out of memory", "内存不足"));
+        }
+        j->req.post_body = j->post;
+    }
     j->done = done;
     if (req->method == FETCH_CHECK) j->ph = req->keep_small_body ? PHASE_RANGE : PHASE_HEAD;
     else j->ph = PHASE_GET;
@@ -888,6 +908,44 @@ static bool resolve_entry_ok(const char *s) {
     char *end;
     long port = strtol(c1 + 1, &end, 10);
     return end != c1 + 1 && port > 0 && port < 65536 && (*end == ':' || *end == '\0');
+}
+
+/* One HOST or PORT field of a connect-to entry at *s, ending at ':' or the
+ * end of the string; advances *s past it. Empty fields are allowed. */
+static bool connect_to_field(const char **s, bool port) {
+    const char *p = *s;
+    if (!port && *p == '[') {
+        const char *q = strchr(p, ']');
+        if (!q || q == p + 1) return false;
+        for (const char *c = p + 1; c < q; c++)
+            if (!strchr("0123456789abcdefABCDEF:.", *c)) return false;
+        p = q + 1;
+    } else {
+        long v = 0;
+        for (; *p && *p != ':'; p++) {
+            if (port ? !(*p >= '0' && *p <= '9')
+                     : !(isalnum((unsigned char)*p) || *p == '-' || *p == '.' || *p == '_'))
+                return false;
+            if (port && (v = v * 10 + (*p - '0')) > 65535) return false;
+        }
+        if (port && p != *s && v == 0) return false;
+    }
+    if (*p != ':' && *p != '\0') return false;
+    *s = p;
+    return true;
+}
+
+bool fetch_connect_to_ok(const char *s) {
+    /* HOST:PORT:CONNECT-HOST:CONNECT-PORT — four fields, three colons
+     * outside brackets. */
+    for (int i = 0; i < 4; i++) {
+        if (!connect_to_field(&s, i % 2 == 1)) return false;
+        if (i < 3) {
+            if (*s != ':') return false;
+            s++;
+        }
+    }
+    return *s == '\0';
 }
 
 static long or_default(long v, long dflt) { return v > 0 ? v : dflt; }
@@ -930,6 +988,18 @@ fetch_client *fetch_new(const fetch_config *cfg, err *e) {
         struct curl_slist *l = curl_slist_append(c->resolve, *r);
         if (!l) ok = false;
         else c->resolve = l;
+    }
+    for (const char *const *r = cfg->connect_to; ok && r && *r; r++) {
+        if (!fetch_connect_to_ok(*r)) {
+            err_set(e, ERR_INPUT, "%s: %s", *r,
+                    L("not a connect-to entry HOST:PORT:CONNECT-HOST:CONNECT-PORT",
+                      "不是 HOST:PORT:CONNECT-HOST:CONNECT-PORT 形式的连接映射条目"));
+            fetch_free(c);
+            return NULL;
+        }
+        struct curl_slist *l = curl_slist_append(c->connect_to, *r);
+        if (!l) ok = false;
+        else c->connect_to = l;
     }
     if (ok && pipe(c->wake) != 0) {
         c->wake[0] = c->wake[1] = -1;
@@ -986,6 +1056,7 @@ void fetch_free(fetch_client *c) {
     if (c->multi) curl_multi_cleanup(c->multi);
     if (c->share) curl_share_cleanup(c->share);
     curl_slist_free_all(c->resolve);
+    curl_slist_free_all(c->connect_to);
     free(c->user_agent);
     free(c->proxy);
     for (int i = 0; i < 2; i++)

@@ -27,7 +27,9 @@
  *    discarded when HEAD fails or answers 403/405/501, since many servers
  *    refuse HEAD and a false "broken" is the worst thing a checker can say;
  *  - HTTP/1.1 and HTTP/2, gzip/deflate/br, keep-alive, proxies from the
- *    environment or the config, --resolve entries with curl's meaning.
+ *    environment or the config, --resolve and --connect-to entries with
+ *    curl's meaning (connect-to keeps the URL's host in the Host header and
+ *    never looks a numeric connect host up: the demo serves its world so).
  *
  * Time: results carry the wall-clock time of the response (fetched_at) and
  * the elapsed time; nothing else here reads the clock for decisions except
@@ -60,6 +62,9 @@ typedef struct fetch_config {
     long retry_base_ms;         /* first backoff, doubled each time; 0: 1000 */
     long max_retry_after_ms;    /* cap on an honoured Retry-After; 0: 120 s */
     const char *const *resolve; /* NULL-terminated "HOST:PORT:ADDR" entries */
+    const char *const *connect_to; /* NULL-terminated "HOST:PORT:CONNECT-HOST:CONNECT-PORT"
+                                      entries (CURLOPT_CONNECT_TO; an empty HOST or PORT
+                                      matches any, an empty CONNECT part keeps the URL's) */
     const char *proxy;          /* NULL: curl's environment variables */
 } fetch_config;
 
@@ -89,6 +94,11 @@ typedef struct fetch_request {
                               when set, HEAD is skipped (it has no body) and
                               the check starts with the ranged GET */
     void *ud;              /* caller's, handed back */
+    const char *post_body; /* FETCH_GET only, NULL: GET. Otherwise sent as a
+                              POST (application/x-www-form-urlencoded, as a
+                              site's search form posts); copied by
+                              fetch_submit. A redirect continues with GET, as
+                              browsers do after a POST. */
 } fetch_request;
 
 typedef struct fetch_result {
@@ -140,6 +150,11 @@ void fetch_free(fetch_client *c);
 /* Raises the politeness delay of the host of `url` to at least delay_ms for
  * the rest of the run (robots.txt Crawl-delay); never lowers it. */
 bool fetch_host_min_delay(fetch_client *c, const char *url, long delay_ms);
+
+/* True when s is a connect-to entry as fetch_new() accepts it:
+ * HOST:PORT:CONNECT-HOST:CONNECT-PORT, hosts as names or [IPv6], ports
+ * 1..65535 or empty. */
+bool fetch_connect_to_ok(const char *s);
 
 /* A short English/Chinese name of an error class (by the locale, as L()),
  * for evidence. */

@@ -274,3 +274,38 @@ void page_copy_rec_free(page_copy_rec *p) {
     free(p->body);
     memset(p, 0, sizeof *p);
 }
+
+/* ---- targets checked, bonus points ------------------------------------ */
+
+bool store_target_checked(store *s, const round_target_rec *t, err *e) {
+    err_clear(e);
+    return s->ops->target_checked(s, t, e);
+}
+
+bool store_round_targets_each(store *s, int64_t round_id, store_round_target_cb cb, void *ud,
+                              err *e) {
+    err_clear(e);
+    return s->ops->round_targets_each(s, round_id, cb, ud, e);
+}
+
+void round_target_rec_free(round_target_rec *t) {
+    if (!t) return;
+    free(t->target);
+    free(t->target_kind);
+    free(t->state);
+    free(t->reason);
+    free(t->checked_at);
+    memset(t, 0, sizeof *t);
+}
+
+bool store_bonus_set(store *s, int64_t round_id, const char *site_code, double points,
+                     const char *note, err *e) {
+    err_clear(e);
+    return s->ops->bonus_set(s, round_id, site_code, points, note, e);
+}
+
+bool store_bonus_get(store *s, int64_t round_id, const char *site_code, double *points,
+                     bool *found, err *e) {
+    err_clear(e);
+    return s->ops->bonus_get(s, round_id, site_code, points, found, e);
+}

@@ -242,4 +242,37 @@ bool store_finding_review(store *s, int64_t finding_id, const char *status, cons
                           const char *note, const char *at, err *e);
 void finding_rec_free(finding_rec *f);
 
+/* ---- targets checked in a round --------------------------------------- */
+
+/* That a round checked a target, and how far: "complete"; "incomplete"
+ * (some indicators could not be judged: a crawl kept from the column pages,
+ * a capture too old — `reason` says which); "failed" (nothing could be read:
+ * an unreadable feed). A target without a row was not checked in the round
+ * (verdict unknown, "not checked"). Re-checking replaces the row. */
+typedef struct round_target_rec {
+    int64_t round_id;
+    char *target;
+    char *target_kind; /* "site" | "media" */
+    char *state;       /* "complete" | "incomplete" | "failed" */
+    char *reason;      /* "" when complete */
+    char *checked_at;  /* ISO 8601 */
+} round_target_rec;
+
+bool store_target_checked(store *s, const round_target_rec *t, err *e);
+/* In the order first recorded. */
+typedef bool (*store_round_target_cb)(const round_target_rec *t, void *ud);
+bool store_round_targets_each(store *s, int64_t round_id, store_round_target_cb cb, void *ud,
+                              err *e);
+void round_target_rec_free(round_target_rec *t);
+
+/* ---- bonus points (加分) ------------------------------------------------ */
+
+/* A reviewer's bonus points for a portal in a round (replacing earlier
+ * ones); the judge applies the rule set's eligibility and maximum. */
+bool store_bonus_set(store *s, int64_t round_id, const char *site_code, double points,
+                     const char *note, err *e);
+/* *found false (and *points 0) when none was set. */
+bool store_bonus_get(store *s, int64_t round_id, const char *site_code, double *points,
+                     bool *found, err *e);
+
 #endif

@@ -12,7 +12,7 @@
 
 /* The newest schema version this build knows (see the migrations of each
  * back end). */
-#define STORE_SCHEMA_LATEST 2
+#define STORE_SCHEMA_LATEST 3
 
 typedef struct store_ops {
     const char *name;
@@ -46,6 +46,13 @@ typedef struct store_ops {
     bool (*page_get)(store *s, int64_t round_id, const char *url, page_copy_rec *out, err *e);
     bool (*finding_review)(store *s, int64_t finding_id, const char *status, const char *by,
                            const char *note, const char *at, err *e);
+    bool (*target_checked)(store *s, const round_target_rec *t, err *e);
+    bool (*round_targets_each)(store *s, int64_t round_id, store_round_target_cb cb, void *ud,
+                               err *e);
+    bool (*bonus_set)(store *s, int64_t round_id, const char *site_code, double points,
+                      const char *note, err *e);
+    bool (*bonus_get)(store *s, int64_t round_id, const char *site_code, double *points,
+                      bool *found, err *e);
 } store_ops;
 
 struct store {

@@ -179,11 +179,25 @@ static const char migration_2[] =
     " note TEXT NOT NULL DEFAULT '',"
     " UNIQUE (round_id, site_code));";
 
+/* Which targets a round has checked, and how far: a target with no row was
+ * not checked in the round; 'incomplete' means some indicators could not be
+ * judged (reason says why). Re-checking a target replaces its row. */
+static const char migration_3[] =
+    "CREATE TABLE round_targets ("
+    " id INTEGER PRIMARY KEY,"
+    " round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,"
+    " target TEXT NOT NULL CHECK (target <> ''),"
+    " target_kind TEXT NOT NULL CHECK (target_kind IN ('site','media')),"
+    " state TEXT NOT NULL CHECK (state IN ('complete','incomplete','failed')),"
+    " reason TEXT NOT NULL DEFAULT '',"
+    " checked_at TEXT NOT NULL DEFAULT '',"
+    " UNIQUE (round_id, target_kind, target));";
+
 /* migrations[i] takes the schema from version i to i + 1. Append only: a
  * released script never changes. (A script that rebuilds a table must run
  * with foreign_keys off, which is a no-op inside a transaction: handle that
  * when the first such migration comes.) */
-static const char *const migrations[] = {migration_1, migration_2};
+static const char *const migrations[] = {migration_1, migration_2, migration_3};
 _Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_LATEST,
                "one migration per schema version");
 
@@ -232,6 +246,10 @@ typedef enum {
     ST_FINDING_REVIEW,
     ST_PAGE_PUT,
     ST_PAGE_GET,
+    ST_TARGET_SET,
+    ST_TARGETS_ALL,
+    ST_BONUS_SET,
+    ST_BONUS_GET,
     ST__COUNT
 } stmt_id;
 
@@ -278,6 +296,16 @@ static const char *const sql_text[ST__COUNT] = {
         " final_url = excluded.final_url, http_status = excluded.http_status,"
         " content_type = excluded.content_type, charset = excluded.charset,"
         " fetched_at = excluded.fetched_at, body = excluded.body, body_size = excluded.body_size",
+    [ST_TARGET_SET] =
+        "INSERT INTO round_targets (round_id,target,target_kind,state,reason,checked_at)"
+        " VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT (round_id, target_kind, target) DO UPDATE SET"
+        " state = excluded.state, reason = excluded.reason, checked_at = excluded.checked_at",
+    [ST_TARGETS_ALL] = "SELECT target,target_kind,state,reason,checked_at FROM round_targets"
+                       " WHERE round_id = ?1 ORDER BY id",
+    [ST_BONUS_SET] = "INSERT INTO bonus (round_id,site_code,points,note) VALUES (?1,?2,?3,?4)"
+                     " ON CONFLICT (round_id, site_code) DO UPDATE SET points = excluded.points,"
+                     " note = excluded.note",
+    [ST_BONUS_GET] = "SELECT points, note FROM bonus WHERE round_id = ?1 AND site_code = ?2",
     [ST_PAGE_GET] = "SELECT site_code, url, final_url, http_status, content_type, charset,"
                     " fetched_at, body, body_size FROM pages WHERE round_id = ?1 AND url = ?2",
     [ST_DOWNTIME_INSERT] =
@@ -1420,6 +1448,107 @@ static bool sq_finding_review(store *s, int64_t finding_id, const char *status, 
     return tx_close(q, own, ok, e);
 }
 
+/* ---- targets checked, bonus points ------------------------------------ */
+
+static const char *const target_states[] = {"complete", "incomplete", "failed", NULL};
+
+static bool sq_target_checked(store *s, const round_target_rec *t, err *e) {
+    sq_store *q = sq(s);
+    if (!one_of(t->target_kind, target_kinds) || !one_of(t->state, target_states) || !t->target ||
+        !*t->target)
+        return err_set(e, ERR_USAGE, "round target: bad kind \"%s\" or state \"%s\"",
+                       nz(t->target_kind), nz(t->state));
+    bool own;
+    if (!tx_open(q, &own, e)) return false;
+    sqlite3_stmt *st = stmt(q, ST_TARGET_SET, e);
+    bool ok = st != NULL;
+    if (ok) {
+        bool b = sqlite3_bind_int64(st, 1, t->round_id) == SQLITE_OK &&
+                 bind_str(st, 2, t->target) == SQLITE_OK &&
+                 bind_str(st, 3, t->target_kind) == SQLITE_OK &&
+                 bind_str(st, 4, t->state) == SQLITE_OK && bind_str(st, 5, t->reason) == SQLITE_OK &&
+                 bind_str(st, 6, t->checked_at) == SQLITE_OK;
+        ok = step_write(q, st, b, e, L("recording the check of %s", "记录 %s 的检查"), nz(t->target));
+    }
+    return tx_close(q, own, ok, e);
+}
+
+/* A round has at most a few thousand targets: read them all, then call back,
+ * so that the callback may write. */
+static bool sq_round_targets_each(store *s, int64_t round_id, store_round_target_cb cb, void *ud,
+                                  err *e) {
+    sq_store *q = sq(s);
+    sqlite3_stmt *st = stmt(q, ST_TARGETS_ALL, e);
+    if (!st) return false;
+    round_target_rec *all = NULL;
+    size_t n = 0, cap = 0;
+    bool ok = sqlite3_bind_int64(st, 1, round_id) == SQLITE_OK;
+    int rc = SQLITE_ROW;
+    while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            round_target_rec *p = realloc(all, nc * sizeof *p);
+            if (!p) {
+                ok = nomem(e);
+                break;
+            }
+            all = p;
+            cap = nc;
+        }
+        round_target_rec *t = &all[n++];
+        memset(t, 0, sizeof *t);
+        t->round_id = round_id;
+        t->target = col_str(st, 0, &ok);
+        t->target_kind = col_str(st, 1, &ok);
+        t->state = col_str(st, 2, &ok);
+        t->reason = col_str(st, 3, &ok);
+        t->checked_at = col_str(st, 4, &ok);
+        if (!ok) nomem(e);
+    }
+    if (ok && rc != SQLITE_DONE) ok = sq_fail(q, e, "%s", L("reading round targets", "读取检查对象"));
+    stmt_done(st);
+    for (size_t i = 0; ok && i < n; i++)
+        if (!cb(&all[i], ud)) break;
+    for (size_t i = 0; i < n; i++) round_target_rec_free(&all[i]);
+    free(all);
+    return ok;
+}
+
+static bool sq_bonus_set(store *s, int64_t round_id, const char *site_code, double points,
+                         const char *note, err *e) {
+    sq_store *q = sq(s);
+    bool own;
+    if (!tx_open(q, &own, e)) return false;
+    sqlite3_stmt *st = stmt(q, ST_BONUS_SET, e);
+    bool ok = st != NULL;
+    if (ok) {
+        bool b = sqlite3_bind_int64(st, 1, round_id) == SQLITE_OK &&
+                 bind_str(st, 2, site_code) == SQLITE_OK &&
+                 sqlite3_bind_double(st, 3, points) == SQLITE_OK && bind_str(st, 4, note) == SQLITE_OK;
+        ok = step_write(q, st, b, e, L("setting the bonus of %s", "设置 %s 的加分"), nz(site_code));
+    }
+    return tx_close(q, own, ok, e);
+}
+
+static bool sq_bonus_get(store *s, int64_t round_id, const char *site_code, double *points,
+                         bool *found, err *e) {
+    sq_store *q = sq(s);
+    sqlite3_stmt *st = stmt(q, ST_BONUS_GET, e);
+    if (!st) return false;
+    *found = false;
+    *points = 0;
+    bool ok = sqlite3_bind_int64(st, 1, round_id) == SQLITE_OK && bind_str(st, 2, site_code) == SQLITE_OK;
+    int rc = ok ? sqlite3_step(st) : SQLITE_ERROR;
+    if (rc == SQLITE_ROW) {
+        *found = true;
+        *points = sqlite3_column_double(st, 0);
+    } else if (rc != SQLITE_DONE) {
+        ok = sq_fail(q, e, "%s", L("reading bonus points", "读取加分"));
+    }
+    stmt_done(st);
+    return ok;
+}
+
 static bool sq_page_put(store *s, const page_copy_rec *p, err *e) {
     sq_store *q = sq(s);
     bool own;
@@ -1507,4 +1636,8 @@ static const store_ops sq_ops = {
     .findings_mark_gone = sq_findings_mark_gone,
     .findings_each = sq_findings_each,
     .finding_review = sq_finding_review,
+    .target_checked = sq_target_checked,
+    .round_targets_each = sq_round_targets_each,
+    .bonus_set = sq_bonus_set,
+    .bonus_get = sq_bonus_get,
 };

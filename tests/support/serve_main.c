@@ -1,9 +1,11 @@
 /* gi_serve — serves a folder on 127.0.0.1 for the integration tests.
  *
- *   gi_serve DIR
+ *   gi_serve [--hosts] DIR
  *
  * Starts the fixture server (testserver.h, TS_DIR: "/" is DIR/index.html,
- * a missing file is 404) at a free port, prints the port on stdout (one
+ * a missing file is 404) at a free port — or with --hosts the demo's server
+ * (src/serve: DIR/HOST/PATH by the Host header, for worlds of many sites
+ * reached through --connect-to; it keeps no request log) — prints the port on stdout (one
  * line, flushed) and runs until SIGTERM, SIGINT or SIGHUP — or, when stdin
  * is a pipe or socket, until it is closed. A script can start it in the
  * background with stdin from /dev/null and kill it by its pid. On the way
@@ -19,13 +21,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "serve/serve.h"
 #include "support/testserver.h"
 
-static volatile sig_atomic_t serve_stop;
+static volatile sig_atomic_t serve_quit;
 
 static void serve_on_signal(int sig) {
     (void)sig;
-    serve_stop = 1;
+    serve_quit = 1;
 }
 
 /* True when stdin is a pipe or socket, whose end tells us to stop. */
@@ -36,8 +39,10 @@ static bool serve_watch_stdin(void) {
 }
 
 int main(int argc, char **argv) {
+    bool hosts = argc == 3 && strcmp(argv[1], "--hosts") == 0;
+    if (hosts) argv++, argc--;
     if (argc != 2 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: gi_serve DIR\n"
+        fprintf(stderr, "usage: gi_serve [--hosts] DIR\n"
                         "Serves DIR on 127.0.0.1 at a free port, prints the port, and runs\n"
                         "until killed (or until stdin, when it is a pipe, is closed).\n");
         return 2;
@@ -56,13 +61,20 @@ int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
 
     testserver_route route = {.path = "/", .flags = TS_DIR, .dir = argv[1]};
-    testserver *ts = testserver_start(&route, 1);
-    if (!ts) return 1;
-    printf("%d\n", testserver_port(ts));
+    testserver *ts = NULL;
+    serve_server *srv = NULL;
+    int port = 0;
+    err e = {0};
+    if (hosts && !(srv = serve_start(argv[1], &port, &e))) {
+        fprintf(stderr, "gi_serve: %s\n", e.msg);
+        return 1;
+    }
+    if (!hosts && !(ts = testserver_start(&route, 1))) return 1;
+    printf("%d\n", hosts ? port : testserver_port(ts));
     fflush(stdout);
 
     bool watch = serve_watch_stdin();
-    while (!serve_stop) {
+    while (!serve_quit) {
         struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN, .revents = 0};
         int n = poll(watch ? &p : NULL, watch ? 1 : 0, 200);
         if (n < 0 && errno != EINTR) break;
@@ -73,7 +85,8 @@ int main(int argc, char **argv) {
         }
     }
     testserver_request q;
-    for (size_t i = 0; testserver_log_get(ts, i, &q); i++) fprintf(stderr, "%s %s\n", q.method, q.path);
+    for (size_t i = 0; ts && testserver_log_get(ts, i, &q); i++) fprintf(stderr, "%s %s\n", q.method, q.path);
     testserver_stop(ts);
+    serve_stop(srv);
     return 0;
 }

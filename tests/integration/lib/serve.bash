@@ -11,10 +11,16 @@ unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy
 SERVERS=""
 trap 'for p in $SERVERS; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$TMP"' EXIT
 
-# serve DIR: starts gi_serve on DIR; sets PORT and SERVER_PID. The server
-# writes the requests it answered to $TMP/DIR.log when it stops.
+# serve [--hosts] DIR: starts gi_serve on DIR (--hosts: a folder per Host
+# header, the demo's server); sets PORT and SERVER_PID. The server writes
+# the requests it answered to $TMP/NAME.log (NAME: DIR's last part) when it
+# stops.
 serve() {
-  "$GI_SERVE" "$1" >"$TMP/.port" 2>"$TMP/$1.log" </dev/null &
+  local opt=""
+  if [ "$1" = --hosts ]; then opt=--hosts; shift; fi
+  local log
+  log="$TMP/$(basename "$1").log"
+  "$GI_SERVE" $opt "$1" >"$TMP/.port" 2>"$log" </dev/null &
   SERVER_PID=$!
   SERVERS="$SERVERS $SERVER_PID"
   PORT=""
@@ -24,7 +30,7 @@ serve() {
     sleep 0.05
   done
   if [ -z "$PORT" ]; then
-    echo "FAIL: gi_serve did not start: $(cat "$TMP/$1.log")" >&2
+    echo "FAIL: gi_serve did not start: $(cat "$log")" >&2
     exit 1
   fi
 }

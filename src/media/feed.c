@@ -1,0 +1,843 @@
+#include "media/feed.h"
+
+#include "core/date.h"
+#include "core/fileio.h"
+#include "core/lang.h"
+#include "core/sbuf.h"
+#include "core/textenc.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <jansson.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+/* ---- small helpers ------------------------------------------------------ */
+
+/* Length of s[0..len) cut to at most max bytes at a UTF-8 boundary. */
+static size_t feed_cut(const char *s, size_t len, size_t max) {
+    if (len <= max) return len;
+    size_t n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+    return n;
+}
+
+static char *feed_dup(const char *s, size_t len) {
+    if (!s) return strdup("");
+    len = feed_cut(s, len, FEED_MAX_FIELD);
+    char *p = malloc(len + 1);
+    if (!p) return NULL;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+static char *feed_dups(const char *s) { return feed_dup(s, s ? strlen(s) : 0); }
+
+static feed_post *feed_add_post(feed_account *a) {
+    if (a->nposts >= FEED_MAX_POSTS) return NULL;
+    if ((a->nposts & (a->nposts - 1)) == 0) { /* grow at powers of two */
+        size_t cap = a->nposts ? a->nposts * 2 : 8;
+        feed_post *p = realloc(a->posts, cap * sizeof *p);
+        if (!p) return NULL;
+        a->posts = p;
+    }
+    feed_post *p = &a->posts[a->nposts++];
+    memset(p, 0, sizeof *p);
+    return p;
+}
+
+static feed_comment *feed_add_comment(feed_post *p) {
+    if (p->ncomments >= FEED_MAX_COMMENTS) return NULL;
+    if ((p->ncomments & (p->ncomments - 1)) == 0) {
+        size_t cap = p->ncomments ? p->ncomments * 2 : 4;
+        feed_comment *c = realloc(p->comments, cap * sizeof *c);
+        if (!c) return NULL;
+        p->comments = c;
+    }
+    feed_comment *c = &p->comments[p->ncomments++];
+    memset(c, 0, sizeof *c);
+    return c;
+}
+
+/* Fills NULL strings of a post with "" so that the model never has NULL;
+ * false on OOM. */
+static bool feed_post_complete(feed_post *p) {
+    char **f[] = {&p->id, &p->url, &p->title, &p->text};
+    for (size_t i = 0; i < sizeof f / sizeof *f; i++)
+        if (!*f[i] && !(*f[i] = strdup(""))) return false;
+    return true;
+}
+
+void feed_account_free(feed_account *a) {
+    if (!a) return;
+    for (size_t i = 0; i < a->nposts; i++) {
+        feed_post *p = &a->posts[i];
+        for (size_t j = 0; j < p->ncomments; j++) {
+            free(p->comments[j].author);
+            free(p->comments[j].text);
+            free(p->comments[j].reply);
+        }
+        free(p->comments);
+        free(p->id);
+        free(p->url);
+        free(p->title);
+        free(p->text);
+    }
+    free(a->posts);
+    free(a->name);
+    free(a->charset);
+    memset(a, 0, sizeof *a);
+}
+
+/* ---- HTML to text --------------------------------------------------------- */
+
+static void feed_put_utf8(sbuf *b, unsigned long cp) {
+    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+    char u[4];
+    size_t n;
+    if (cp < 0x80) { u[0] = (char)cp; n = 1; }
+    else if (cp < 0x800) { u[0] = (char)(0xC0 | (cp >> 6)); u[1] = (char)(0x80 | (cp & 0x3F)); n = 2; }
+    else if (cp < 0x10000) {
+        u[0] = (char)(0xE0 | (cp >> 12)); u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[2] = (char)(0x80 | (cp & 0x3F)); n = 3;
+    } else {
+        u[0] = (char)(0xF0 | (cp >> 18)); u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[3] = (char)(0x80 | (cp & 0x3F)); n = 4;
+    }
+    sbuf_append(b, u, n);
+}
+
+/* Decodes the entity at s (s[0] == '&'); returns bytes consumed, 0 when it
+ * is not one we know (the '&' is then kept as is). */
+static size_t feed_entity(const char *s, const char *end, sbuf *b) {
+    static const struct { const char *name; const char *text; } named[] = {
+        {"amp;", "&"}, {"lt;", "<"}, {"gt;", ">"}, {"quot;", "\""}, {"apos;", "'"},
+        {"nbsp;", " "}, {"ldquo;", "“"}, {"rdquo;", "”"}, {"mdash;", "—"}, {"hellip;", "…"}};
+    size_t avail = (size_t)(end - s) - 1;
+    if (avail >= 2 && s[1] == '#') {
+        const char *p = s + 2;
+        int base = 10;
+        if (p < end && (*p == 'x' || *p == 'X')) { base = 16; p++; }
+        unsigned long cp = 0;
+        const char *digits = p;
+        while (p < end && p - digits < 8 && (base == 16 ? isxdigit((unsigned char)*p) : isdigit((unsigned char)*p))) {
+            cp = cp * (unsigned long)base + (unsigned long)(isdigit((unsigned char)*p) ? *p - '0' : (tolower((unsigned char)*p) - 'a' + 10));
+            p++;
+        }
+        if (p == digits || p >= end || *p != ';') return 0;
+        feed_put_utf8(b, cp);
+        return (size_t)(p + 1 - s);
+    }
+    for (size_t i = 0; i < sizeof named / sizeof *named; i++) {
+        size_t n = strlen(named[i].name);
+        if (avail >= n && memcmp(s + 1, named[i].name, n) == 0) {
+            sbuf_puts(b, named[i].text);
+            return n + 1;
+        }
+    }
+    return 0;
+}
+
+static bool feed_tag_is(const char *p, const char *end, const char *name) {
+    size_t n = strlen(name);
+    return (size_t)(end - p) > n && strncasecmp(p, name, n) == 0 &&
+           !isalnum((unsigned char)p[n]);
+}
+
+char *feed_html_text(const char *html, size_t len, size_t max) {
+    sbuf b = SBUF_INIT;
+    const char *p = html, *end = html + len;
+    bool space = true; /* drop leading white space */
+    sbuf_reserve(&b, len < max ? len + 1 : max + 1);
+    while (p < end && b.len < max && !b.oom) {
+        if (*p == '<') {
+            const char *q = p + 1;
+            bool skip_body = feed_tag_is(q, end, "script") || feed_tag_is(q, end, "style");
+            bool block = feed_tag_is(q, end, "br") || feed_tag_is(q, end, "p") ||
+                         feed_tag_is(q, end, "/p") || feed_tag_is(q, end, "div") ||
+                         feed_tag_is(q, end, "/div") || feed_tag_is(q, end, "li");
+            const char *gt = memchr(q, '>', (size_t)(end - q));
+            if (!gt) break;
+            p = gt + 1;
+            if (skip_body) {
+                const char *close = p;
+                while (close < end && !(close[0] == '<' && close + 1 < end && close[1] == '/')) close++;
+                const char *cgt = close < end ? memchr(close, '>', (size_t)(end - close)) : NULL;
+                p = cgt ? cgt + 1 : end;
+            }
+            if (block && !space) { sbuf_putc(&b, ' '); space = true; }
+            continue;
+        }
+        if (*p == '&') {
+            size_t n = feed_entity(p, end, &b);
+            if (n) {
+                space = b.len && b.data[b.len - 1] == ' ';
+                p += n;
+                continue;
+            }
+        }
+        if (isspace((unsigned char)*p)) {
+            if (!space) { sbuf_putc(&b, ' '); space = true; }
+            p++;
+            continue;
+        }
+        sbuf_putc(&b, *p++);
+        space = false;
+    }
+    if (b.oom) { sbuf_free(&b); return NULL; }
+    /* The byte cap may have split the last character: drop its part. */
+    size_t n = b.len, st = n;
+    while (st > 0 && ((unsigned char)b.data[st - 1] & 0xC0) == 0x80) st--;
+    if (st > 0) {
+        unsigned char lead = (unsigned char)b.data[st - 1];
+        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        if (n - (st - 1) < need) n = st - 1;
+    }
+    while (n && b.data[n - 1] == ' ') n--;
+    char *out = feed_dup(b.data ? b.data : "", n);
+    sbuf_free(&b);
+    return out;
+}
+
+/* ---- dates ---------------------------------------------------------------- */
+
+static int feed_month(const char *s) {
+    static const char *const m[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                    "jul", "aug", "sep", "oct", "nov", "dec"};
+    for (int i = 0; i < 12; i++)
+        if (strncasecmp(s, m[i], 3) == 0) return i + 1;
+    return 0;
+}
+
+/* Named zones of RFC 822 §5.1, and ±hhmm. */
+static bool feed_zone(const char *s, int *minutes) {
+    static const struct { const char *name; int min; } named[] = {
+        {"GMT", 0}, {"UT", 0}, {"UTC", 0}, {"Z", 0}, {"EST", -300}, {"EDT", -240},
+        {"CST", -360}, {"CDT", -300}, {"MST", -420}, {"MDT", -360}, {"PST", -480}, {"PDT", -420}};
+    for (size_t i = 0; i < sizeof named / sizeof *named; i++)
+        if (strcasecmp(s, named[i].name) == 0) { *minutes = named[i].min; return true; }
+    return date_parse_offset(s, minutes);
+}
+
+static bool feed_compose(int y, int mo, int d, int h, int mi, int sec, int offset, int64_t *ms) {
+    if (!date_valid(y, mo, d) || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
+        return false;
+    *ms = (date_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - (int64_t)offset * 60) * 1000;
+    return true;
+}
+
+bool feed_parse_date(const char *s, int zone, int64_t *ms) {
+    if (!s) return false;
+    while (isspace((unsigned char)*s)) s++;
+    char buf[80];
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1])) n--;
+    if (n == 0 || n >= sizeof buf) return false;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+
+    size_t digits = strspn(buf, "0123456789");
+    if (digits == n) { /* Unix time: seconds, or milliseconds */
+        if (n < 9 || n > 13 || n == 11) return false;
+        int64_t v = strtoll(buf, NULL, 10);
+        *ms = n >= 12 ? v : v * 1000;
+        return true;
+    }
+    if (date_parse_instant(buf, ms)) return true;
+
+    int y, mo, d, h = 0, mi = 0, sec = 0, used = 0, off;
+    char sep;
+    /* ISO or slashed date without a zone: a date in the rule set's zone. */
+    if (sscanf(buf, "%4d%c%2d%c%2d%n", &y, &sep, &mo, &sep, &d, &used) == 5 && used >= 8 &&
+        (buf[4] == '-' || buf[4] == '/') && buf[7] == buf[4]) {
+        const char *t = buf + used;
+        if (*t == 'T' || *t == ' ') {
+            int u2 = 0;
+            if (sscanf(t + 1, "%2d:%2d%n", &h, &mi, &u2) != 2) return false;
+            t += 1 + u2;
+            if (*t == ':') {
+                if (sscanf(t + 1, "%2d%n", &sec, &u2) != 1) return false;
+                t += 1 + u2;
+            }
+            if (*t == '.') { t++; t += strspn(t, "0123456789"); }
+        }
+        while (*t == ' ') t++;
+        off = zone;
+        if (*t && !feed_zone(t, &off)) return false;
+        return feed_compose(y, mo, d, h, mi, sec, off, ms);
+    }
+    char wd[8], mon[8], zbuf[16];
+    /* Weibo: "Tue Jun 08 09:35:04 +0800 2021" */
+    if (sscanf(buf, "%3s %3s %2d %2d:%2d:%2d %15s %4d%n", wd, mon, &d, &h, &mi, &sec, zbuf, &y, &used) == 8 &&
+        (size_t)used == n && feed_month(mon) && feed_zone(zbuf, &off))
+        return feed_compose(y, feed_month(mon), d, h, mi, sec, off, ms);
+    /* RFC 822 / 1123: "[Thu, ]18 May 2023 11:56[:00] GMT" */
+    const char *t = buf;
+    if (isalpha((unsigned char)*t)) {
+        const char *comma = strchr(t, ',');
+        if (!comma) return false;
+        t = comma + 1;
+        while (*t == ' ') t++;
+    }
+    int u = 0;
+    if (sscanf(t, "%2d %3s %4d %2d:%2d%n", &d, mon, &y, &h, &mi, &u) != 5 || !feed_month(mon)) return false;
+    t += u;
+    sec = 0;
+    if (*t == ':') {
+        int u2 = 0;
+        if (sscanf(t + 1, "%2d%n", &sec, &u2) != 1) return false;
+        t += 1 + u2;
+    }
+    while (*t == ' ') t++;
+    if (y < 100) y += y < 50 ? 2000 : 1900;
+    off = zone; /* RFC 822 requires a zone; a missing one is the local zone */
+    if (*t && !feed_zone(t, &off)) return false;
+    return feed_compose(y, feed_month(mon), d, h, mi, sec, off, ms);
+}
+
+/* ---- JSON: JSON Feed 1.1 with _gov, and Weibo timelines --------------------- */
+
+static const char *feed_jstr(json_t *o, const char *key) {
+    json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* An id may be a string or a number. */
+static char *feed_jid(json_t *o, const char *key) {
+    json_t *v = json_object_get(o, key);
+    if (json_is_string(v)) return feed_dups(json_string_value(v));
+    if (json_is_integer(v)) {
+        char b[32];
+        snprintf(b, sizeof b, "%lld", (long long)json_integer_value(v));
+        return strdup(b);
+    }
+    return strdup("");
+}
+
+static feed_tri feed_jtri(json_t *o, const char *key) {
+    json_t *v = json_object_get(o, key);
+    return json_is_true(v) ? FEED_TRUE : json_is_false(v) ? FEED_FALSE : FEED_UNKNOWN;
+}
+
+static char *feed_text_of(const char *html) {
+    return html ? feed_html_text(html, strlen(html), FEED_MAX_FIELD) : strdup("");
+}
+
+/* `_gov` at the top of a document (JSON Feed, or added to any JSON). */
+static void feed_read_gov(json_t *gov, int zone, feed_account *a) {
+    if (!json_is_object(gov)) return;
+    int64_t ms;
+    if (feed_parse_date(feed_jstr(gov, "checked_at"), zone, &ms)) {
+        a->captured = true;
+        a->captured_ms = ms;
+        a->capture_source = "_gov.checked_at";
+    }
+    json_t *in = json_object_get(gov, "interaction");
+    if (json_is_object(in)) {
+        a->has_interaction = true;
+        a->comments = feed_jtri(in, "comments");
+        a->messages = feed_jtri(in, "messages");
+        a->menu_entry = feed_jtri(in, "menu_entry");
+        a->auto_reply_only = feed_jtri(in, "auto_reply_only");
+    }
+}
+
+static bool feed_json_comments(json_t *list, int zone, feed_post *p) {
+    size_t i;
+    json_t *c;
+    json_array_foreach(list, i, c) {
+        if (!json_is_object(c)) continue;
+        feed_comment *fc = feed_add_comment(p);
+        if (!fc) return p->ncomments >= FEED_MAX_COMMENTS; /* cap: stop quietly */
+        json_t *reply = json_object_get(c, "reply");
+        const char *rtext = json_is_string(reply) ? json_string_value(reply)
+                            : json_is_object(reply) ? feed_jstr(reply, "text") : NULL;
+        fc->author = feed_dups(feed_jstr(c, "author"));
+        fc->text = feed_text_of(feed_jstr(c, "text"));
+        fc->reply = feed_text_of(rtext);
+        fc->dated = feed_parse_date(feed_jstr(c, "date"), zone, &fc->date_ms);
+        if (!fc->author || !fc->text || !fc->reply) return false;
+    }
+    return true;
+}
+
+static bool feed_jsonfeed(json_t *root, int zone, feed_account *a) {
+    a->format = "jsonfeed";
+    a->name = feed_dups(feed_jstr(root, "title"));
+    feed_read_gov(json_object_get(root, "_gov"), zone, a);
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(root, "items"), i, it) {
+        if (!json_is_object(it)) continue;
+        feed_post *p = feed_add_post(a);
+        if (!p) break; /* the cap */
+        p->id = feed_jid(it, "id");
+        p->url = feed_dups(feed_jstr(it, "url"));
+        p->title = feed_text_of(feed_jstr(it, "title"));
+        const char *txt = feed_jstr(it, "content_text");
+        p->text = txt ? feed_dups(txt) : feed_text_of(feed_jstr(it, "content_html"));
+        p->dated = feed_parse_date(feed_jstr(it, "date_published"), zone, &p->published_ms);
+        json_t *gov = json_object_get(it, "_gov");
+        if (json_is_object(gov) && !feed_json_comments(json_object_get(gov, "comments"), zone, p))
+            return false;
+        if (!feed_post_complete(p)) return false;
+    }
+    return a->name != NULL;
+}
+
+static bool feed_weibo_mblog(json_t *mb, int zone, feed_account *a) {
+    if (!json_is_object(mb)) return true;
+    if (!a->name || !*a->name) {
+        const char *sn = feed_jstr(json_object_get(mb, "user"), "screen_name");
+        if (sn) {
+            free(a->name);
+            if (!(a->name = feed_dups(sn))) return false;
+        }
+    }
+    feed_post *p = feed_add_post(a);
+    if (!p) return true;
+    p->id = feed_jid(mb, "id");
+    const char *bid = feed_jstr(mb, "bid");
+    char url[160];
+    snprintf(url, sizeof url, "https://m.weibo.cn/status/%s", bid && *bid && strlen(bid) < 64 ? bid : (p->id ? p->id : ""));
+    p->url = strdup(url);
+    p->text = feed_text_of(feed_jstr(mb, "text"));
+    /* A status has no title: its first words stand for one. */
+    if (p->text) {
+        size_t n = feed_cut(p->text, strlen(p->text), 90);
+        p->title = feed_dup(p->text, n);
+    }
+    p->dated = feed_parse_date(feed_jstr(mb, "created_at"), zone, &p->published_ms);
+    return feed_post_complete(p);
+}
+
+static bool feed_weibo(json_t *root, int zone, feed_account *a) {
+    a->format = "weibo";
+    json_t *data = json_object_get(root, "data");
+    if (!json_is_object(data)) data = root;
+    size_t i, j;
+    json_t *card, *sub;
+    json_array_foreach(json_object_get(data, "cards"), i, card) {
+        if (!feed_weibo_mblog(json_object_get(card, "mblog"), zone, a)) return false;
+        json_array_foreach(json_object_get(card, "card_group"), j, sub)
+            if (!feed_weibo_mblog(json_object_get(sub, "mblog"), zone, a)) return false;
+    }
+    json_array_foreach(json_object_get(data, "statuses"), i, card)
+        if (!feed_weibo_mblog(card, zone, a)) return false;
+    feed_read_gov(json_object_get(root, "_gov"), zone, a);
+    if (!a->name && !(a->name = strdup(""))) return false;
+    return true;
+}
+
+static bool feed_json(const char *text, size_t len, const char *name, int zone, feed_account *a,
+                      err *e) {
+    json_error_t je;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    if (!root)
+        return err_set(e, ERR_INPUT, L("%s:%d:%d: invalid JSON: %s", "%s:%d:%d：JSON 无效：%s"), name,
+                       je.line, je.column, je.text);
+    bool ok;
+    const char *version = feed_jstr(root, "version");
+    json_t *data = json_object_get(root, "data");
+    if (version && strstr(version, "jsonfeed.org")) {
+        ok = feed_jsonfeed(root, zone, a);
+        if (!ok) err_set(e, ERR_NOMEM, "out of memory");
+    } else if (json_is_array(json_object_get(json_is_object(data) ? data : root, "cards")) ||
+               json_is_array(json_object_get(json_is_object(data) ? data : root, "statuses"))) {
+        ok = feed_weibo(root, zone, a);
+        if (!ok) err_set(e, ERR_NOMEM, "out of memory");
+    } else {
+        ok = err_set(e, ERR_INPUT,
+                     L("%s: JSON that is neither a JSON Feed nor a Weibo timeline",
+                       "%s：JSON 既不是 JSON Feed 也不是微博时间线"),
+                     name);
+    }
+    json_decref(root);
+    return ok;
+}
+
+/* ---- XML: RSS, Atom ----------------------------------------------------------- */
+
+static bool feed_xname(const xmlNode *n, const char *local) {
+    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, local) == 0;
+}
+
+static const xmlNode *feed_xchild(const xmlNode *n, const char *local, const char *ns_prefix) {
+    for (const xmlNode *c = n->children; c; c = c->next) {
+        if (!feed_xname(c, local)) continue;
+        const char *prefix = c->ns && c->ns->prefix ? (const char *)c->ns->prefix : NULL;
+        if (ns_prefix ? (prefix && strcmp(prefix, ns_prefix) == 0) : true) return c;
+    }
+    return NULL;
+}
+
+/* The element's text, HTML stripped when `html`; "" when absent. */
+static char *feed_xtext(const xmlNode *n, bool html) {
+    if (!n) return strdup("");
+    xmlChar *c = xmlNodeGetContent(n);
+    if (!c) return strdup("");
+    const char *t = (const char *)c;
+    size_t len = strlen(t);
+    char *out;
+    if (html) {
+        out = feed_html_text(t, len, FEED_MAX_FIELD);
+    } else { /* an id or URL: only trimmed */
+        while (len && isspace((unsigned char)*t)) { t++; len--; }
+        while (len && isspace((unsigned char)t[len - 1])) len--;
+        out = feed_dup(t, len);
+    }
+    xmlFree(c);
+    return out;
+}
+
+static bool feed_xdate(const xmlNode *n, int zone, int64_t *ms) {
+    if (!n) return false;
+    xmlChar *c = xmlNodeGetContent(n);
+    bool ok = c && feed_parse_date((const char *)c, zone, ms);
+    xmlFree(c);
+    return ok;
+}
+
+static bool feed_rss_item(const xmlNode *it, int zone, feed_account *a) {
+    feed_post *p = feed_add_post(a);
+    if (!p) return true;
+    const xmlNode *link = feed_xchild(it, "link", NULL);
+    const xmlNode *guid = feed_xchild(it, "guid", NULL);
+    const xmlNode *desc = feed_xchild(it, "description", NULL);
+    if (!desc) desc = feed_xchild(it, "encoded", "content");
+    p->url = feed_xtext(link, false);
+    p->id = guid ? feed_xtext(guid, false) : feed_xtext(link, false);
+    p->title = feed_xtext(feed_xchild(it, "title", NULL), true);
+    p->text = feed_xtext(desc, true);
+    p->dated = feed_xdate(feed_xchild(it, "pubDate", NULL), zone, &p->published_ms) ||
+               feed_xdate(feed_xchild(it, "date", "dc"), zone, &p->published_ms);
+    return feed_post_complete(p);
+}
+
+static char *feed_atom_link(const xmlNode *entry) {
+    for (const xmlNode *c = entry->children; c; c = c->next) {
+        if (!feed_xname(c, "link")) continue;
+        xmlChar *rel = xmlGetProp(c, (const xmlChar *)"rel");
+        bool alt = !rel || strcmp((const char *)rel, "alternate") == 0;
+        xmlFree(rel);
+        if (!alt) continue;
+        xmlChar *href = xmlGetProp(c, (const xmlChar *)"href");
+        char *out = feed_dups(href ? (const char *)href : "");
+        xmlFree(href);
+        return out;
+    }
+    return strdup("");
+}
+
+static bool feed_atom_entry(const xmlNode *en, int zone, feed_account *a) {
+    feed_post *p = feed_add_post(a);
+    if (!p) return true;
+    const xmlNode *content = feed_xchild(en, "content", NULL);
+    if (!content) content = feed_xchild(en, "summary", NULL);
+    p->id = feed_xtext(feed_xchild(en, "id", NULL), false);
+    p->url = feed_atom_link(en);
+    p->title = feed_xtext(feed_xchild(en, "title", NULL), true);
+    p->text = feed_xtext(content, true);
+    p->dated = feed_xdate(feed_xchild(en, "published", NULL), zone, &p->published_ms) ||
+               feed_xdate(feed_xchild(en, "updated", NULL), zone, &p->published_ms);
+    return feed_post_complete(p);
+}
+
+static bool feed_xml(const char *text, size_t len, const char *name, int zone, feed_account *a,
+                     err *e) {
+    /* Entity declarations are the door to expansion attacks; feeds have no
+     * use for them. */
+    if (strstr(text, "<!ENTITY"))
+        return err_set(e, ERR_INPUT, L("%s: XML with entity declarations is refused",
+                                       "%s：拒绝含实体声明的 XML"), name);
+    if (len > (size_t)INT32_MAX) return err_set(e, ERR_INPUT, "%s: too large", name);
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt) return err_set(e, ERR_NOMEM, "out of memory");
+    /* The text is UTF-8 already (textenc): the prolog's encoding is ignored. */
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, text, (int)len, NULL, "UTF-8",
+                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                                          XML_PARSE_IGNORE_ENC | XML_PARSE_NOCDATA);
+    if (!doc) {
+        const xmlError *xe = xmlCtxtGetLastError(ctxt);
+        char msg[200] = "";
+        if (xe && xe->message) {
+            snprintf(msg, sizeof msg, "%s", xe->message);
+            size_t n = strlen(msg);
+            while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' ')) msg[--n] = '\0';
+        }
+        bool r = err_set(e, ERR_INPUT, L("%s:%d: not well-formed XML: %s", "%s:%d：XML 格式错误：%s"), name,
+                         xe ? xe->line : 0, msg);
+        xmlFreeParserCtxt(ctxt);
+        return r;
+    }
+    bool ok = true;
+    const xmlNode *root = xmlDocGetRootElement(doc);
+    if (root && (feed_xname(root, "rss") || feed_xname(root, "RDF"))) {
+        a->format = "rss";
+        const xmlNode *ch = feed_xchild(root, "channel", NULL);
+        a->name = feed_xtext(ch ? feed_xchild(ch, "title", NULL) : NULL, true);
+        /* RSS 2.0 has items in the channel; RSS 1.0 (RDF) next to it. */
+        const xmlNode *holders[2] = {ch, root};
+        for (int h = 0; h < 2 && ok; h++)
+            for (const xmlNode *c = holders[h] ? holders[h]->children : NULL; c && ok; c = c->next)
+                if (feed_xname(c, "item")) ok = feed_rss_item(c, zone, a);
+        if (!ok || !a->name) ok = err_set(e, ERR_NOMEM, "out of memory");
+    } else if (root && feed_xname(root, "feed")) {
+        a->format = "atom";
+        a->name = feed_xtext(feed_xchild(root, "title", NULL), true);
+        for (const xmlNode *c = root->children; c && ok; c = c->next)
+            if (feed_xname(c, "entry")) ok = feed_atom_entry(c, zone, a);
+        if (!ok || !a->name) ok = err_set(e, ERR_NOMEM, "out of memory");
+    } else {
+        ok = err_set(e, ERR_INPUT, L("%s: XML whose root <%s> is neither RSS nor Atom",
+                                     "%s：XML 根元素 <%s> 既不是 RSS 也不是 Atom"),
+                     name, root ? (const char *)root->name : "");
+    }
+    xmlFreeDoc(doc);
+    xmlFreeParserCtxt(ctxt);
+    return ok;
+}
+
+/* ---- saved WeChat article pages ------------------------------------------------- */
+
+/* The value of `var NAME = "..."` (or '...') in a saved page, entities
+ * decoded; NULL when absent. Caller frees. */
+static char *feed_wx_var(const char *html, const char *var) {
+    char pat[64];
+    snprintf(pat, sizeof pat, "var %s = ", var);
+    const char *p = strstr(html, pat);
+    if (!p) return NULL;
+    p += strlen(pat);
+    char q = *p;
+    if (q != '"' && q != '\'') return NULL;
+    const char *end = strchr(p + 1, q);
+    if (!end || end - p > 4096) return NULL;
+    return feed_html_text(p + 1, (size_t)(end - p - 1), 4096);
+}
+
+static bool feed_is_wechat(const char *text) {
+    return strstr(text, "var ct = ") && (strstr(text, "var nickname = ") || strstr(text, "var msg_title = "));
+}
+
+/* One saved article page -> one post; the account name from the first. */
+static bool feed_wechat_page(const char *html, const char *file, int zone, feed_account *a) {
+    a->format = "wechat";
+    char *nick = feed_wx_var(html, "nickname");
+    if (nick && *nick && (!a->name || !*a->name)) {
+        free(a->name);
+        a->name = nick;
+        nick = NULL;
+    }
+    free(nick);
+    feed_post *p = feed_add_post(a);
+    if (!p) return true;
+    char *ct = feed_wx_var(html, "ct");
+    p->dated = ct && strspn(ct, "0123456789") == strlen(ct) && feed_parse_date(ct, zone, &p->published_ms);
+    free(ct);
+    p->title = feed_wx_var(html, "msg_title");
+    if (!p->title) {
+        const char *t = strstr(html, "<title>");
+        const char *te = t ? strstr(t, "</title>") : NULL;
+        p->title = t && te ? feed_html_text(t + 7, (size_t)(te - t - 7), 1024) : NULL;
+    }
+    p->url = feed_wx_var(html, "msg_link");
+    p->id = feed_dups(file);
+    const char *body = strstr(html, "id=\"js_content\"");
+    if (body && (body = strchr(body, '>'))) {
+        const char *stop = strstr(body, "<script");
+        size_t n = stop ? (size_t)(stop - body - 1) : strlen(body + 1);
+        p->text = feed_html_text(body + 1, n, FEED_MAX_FIELD);
+    }
+    return feed_post_complete(p);
+}
+
+/* ---- detection ------------------------------------------------------------------ */
+
+/* Whether markup starts with an HTML page's element (after the prolog,
+ * comments and a doctype): what a server sends when a feed is gone. */
+static bool feed_is_html(const char *s) {
+    for (int guard = 0; *s == '<' && guard < 64; guard++) {
+        const char *end = NULL;
+        if (strncmp(s, "<?", 2) == 0) end = strstr(s, "?>");
+        else if (strncmp(s, "<!--", 4) == 0) end = strstr(s, "-->");
+        else if (strncasecmp(s, "<!doctype", 9) == 0) {
+            const char *t = s + 9;
+            while (isspace((unsigned char)*t)) t++;
+            if (strncasecmp(t, "html", 4) == 0) return true;
+            end = strchr(s, '>');
+        } else {
+            static const char *const names[] = {"html", "head", "body", "meta", "title", "div", "script", "style"};
+            for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+                if (feed_tag_is(s + 1, s + strlen(s), names[i])) return true;
+            return false;
+        }
+        if (!end) return false;
+        s = strchr(end, '>') + 1;
+        while (isspace((unsigned char)*s)) s++;
+    }
+    return false;
+}
+
+/* The encoding named in an XML prolog, into out ("" when none). */
+static void feed_xml_encoding(const char *data, size_t len, char *out, size_t outsz) {
+    out[0] = '\0';
+    if (len < 6 || memcmp(data, "<?xml", 5) != 0) return;
+    const char *end = memchr(data, '>', len < 256 ? len : 256);
+    if (!end) return;
+    for (const char *p = data; p + 9 < end; p++) {
+        if (memcmp(p, "encoding=", 9) != 0) continue;
+        char q = p[9];
+        const char *v = p + 10, *ve = v;
+        while (ve < end && *ve != q) ve++;
+        size_t n = (size_t)(ve - v);
+        if ((q == '"' || q == '\'') && n < outsz) {
+            memcpy(out, v, n);
+            out[n] = '\0';
+        }
+        return;
+    }
+}
+
+bool feed_parse(const char *data, size_t len, const char *name, const char *charset, int zone,
+                feed_account *out, err *e) {
+    memset(out, 0, sizeof *out);
+    out->comments = out->messages = out->menu_entry = out->auto_reply_only = FEED_UNKNOWN;
+    if (len > FEED_MAX_BYTES)
+        return err_set(e, ERR_INPUT, L("%s: larger than %u bytes", "%s：超过 %u 字节"), name, FEED_MAX_BYTES);
+    /* Skip a UTF-8 BOM and white space only to look; textenc sees it all. */
+    size_t i = 0;
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) i = 3;
+    while (i < len && isspace((unsigned char)data[i])) i++;
+    if (i == len) return err_set(e, ERR_INPUT, L("%s: empty", "%s：内容为空"), name);
+    char declared[40];
+    feed_xml_encoding(data + i, len - i, declared, sizeof declared);
+    textenc_result t = {0};
+    if (!textenc_decode(data, len, *declared ? declared : (charset && *charset ? charset : NULL), NULL, &t, e))
+        return false;
+    const char *s = t.text;
+    while (isspace((unsigned char)*s)) s++;
+    size_t slen = t.len - (size_t)(s - t.text);
+    bool ok;
+    if (*s == '{' || *s == '[') {
+        ok = feed_json(s, slen, name, zone, out, e);
+    } else if (feed_is_wechat(s)) {
+        ok = feed_wechat_page(s, name, zone, out);
+        if (!ok) err_set(e, ERR_NOMEM, "out of memory");
+    } else if (*s == '<' && feed_is_html(s)) {
+        ok = err_set(e, ERR_INPUT, L("%s: an HTML page, not a feed", "%s：这是 HTML 网页，不是订阅源"), name);
+    } else if (*s == '<') {
+        ok = feed_xml(s, slen, name, zone, out, e);
+    } else {
+        ok = err_set(e, ERR_INPUT, L("%s: neither XML nor JSON nor a saved WeChat page",
+                                     "%s：既不是 XML、JSON，也不是保存的微信文章页"),
+                     name);
+    }
+    if (ok && !out->name) ok = (out->name = strdup("")) != NULL || err_set(e, ERR_NOMEM, "out of memory");
+    if (ok) out->charset = strdup(t.charset);
+    textenc_result_free(&t);
+    if (!ok) {
+        feed_account_free(out);
+        out->comments = out->messages = out->menu_entry = out->auto_reply_only = FEED_UNKNOWN;
+    }
+    return ok;
+}
+
+/* ---- files and folders ---------------------------------------------------------- */
+
+static int64_t feed_mtime_ms(const struct stat *st) {
+    return (int64_t)st->st_mtim.tv_sec * 1000 + st->st_mtim.tv_nsec / 1000000;
+}
+
+static int feed_cmp_names(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool feed_has_ext(const char *n, const char *ext) {
+    size_t ln = strlen(n), le = strlen(ext);
+    return ln > le && strcasecmp(n + ln - le, ext) == 0;
+}
+
+static bool feed_read_folder(const char *path, int zone, feed_account *out, err *e) {
+    memset(out, 0, sizeof *out);
+    out->comments = out->messages = out->menu_entry = out->auto_reply_only = FEED_UNKNOWN;
+    out->format = "wechat";
+    DIR *d = opendir(path);
+    if (!d) return err_set(e, ERR_IO, L("%s: cannot open the folder", "%s：无法打开文件夹"), path);
+    char **names = NULL;
+    size_t n = 0;
+    bool ok = true;
+    struct dirent *de;
+    while (ok && (de = readdir(d))) {
+        if (de->d_name[0] == '.' || !(feed_has_ext(de->d_name, ".html") || feed_has_ext(de->d_name, ".htm")))
+            continue;
+        if (n >= FEED_MAX_FOLDER_FILES) break;
+        char **nn = realloc(names, (n + 1) * sizeof *nn);
+        if (!nn || !(nn[n] = strdup(de->d_name))) {
+            if (nn) names = nn;
+            ok = err_set(e, ERR_NOMEM, "out of memory");
+            break;
+        }
+        names = nn;
+        n++;
+    }
+    closedir(d);
+    if (ok && n == 0)
+        ok = err_set(e, ERR_INPUT, L("%s: a folder without saved article pages (*.html)",
+                                     "%s：文件夹中没有保存的文章页（*.html）"), path);
+    if (ok) qsort(names, n, sizeof *names, feed_cmp_names);
+    sbuf file = SBUF_INIT;
+    for (size_t i = 0; ok && i < n; i++) {
+        sbuf_reset(&file);
+        sbuf_printf(&file, "%s/%s", path, names[i]);
+        char *data = NULL;
+        size_t len = 0;
+        struct stat st;
+        if (stat(sbuf_str(&file), &st) == 0 && (!out->captured || feed_mtime_ms(&st) > out->captured_ms)) {
+            out->captured = true; /* the newest page's capture */
+            out->captured_ms = feed_mtime_ms(&st);
+        }
+        if (!file_read_all(sbuf_str(&file), FEED_MAX_BYTES, &data, &len, e)) { ok = false; break; }
+        textenc_result t = {0};
+        ok = textenc_decode(data, len, NULL, NULL, &t, e);
+        free(data);
+        if (ok && !feed_wechat_page(t.text, names[i], zone, out)) ok = err_set(e, ERR_NOMEM, "out of memory");
+        if (ok && !out->charset) out->charset = strdup(t.charset);
+        textenc_result_free(&t);
+    }
+    sbuf_free(&file);
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    if (out->captured) out->capture_source = "file";
+    if (ok && !out->name && !(out->name = strdup(""))) ok = err_set(e, ERR_NOMEM, "out of memory");
+    if (!ok) feed_account_free(out);
+    return ok;
+}
+
+bool feed_read_path(const char *path, int zone, feed_account *out, err *e) {
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        memset(out, 0, sizeof *out);
+        return err_set(e, ERR_IO, L("%s: no such file or folder", "%s：文件或文件夹不存在"), path);
+    }
+    if (S_ISDIR(st.st_mode)) return feed_read_folder(path, zone, out, e);
+    char *data = NULL;
+    size_t len = 0;
+    if (!file_read_all(path, FEED_MAX_BYTES, &data, &len, e)) {
+        memset(out, 0, sizeof *out);
+        return false;
+    }
+    bool ok = feed_parse(data, len, path, NULL, zone, out, e);
+    free(data);
+    if (ok && !out->captured) {
+        out->captured = true;
+        out->captured_ms = feed_mtime_ms(&st);
+        out->capture_source = "file";
+    }
+    return ok;
+}

@@ -1,0 +1,388 @@
+/* Statistical typo detector: dictionary, confusion sets, scan (text_impl.h). */
+#include "text/text_impl.h"
+
+#include "core/fileio.h"
+#include "core/lang.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DICT_MAX_BYTES (64u << 20)
+#define CONF_MAX_BYTES (8u << 20)
+#define CONF_MAXCP 0x30000u
+#define RUN_MAX 256 /* characters per run; longer runs are cut */
+
+typedef struct dict_slot {
+    uint32_t off;  /* into buf; 0 with len 0: empty */
+    uint32_t freq;
+    uint8_t len;
+    uint8_t tag;   /* 8 more bits of the hash: most mismatches skip memcmp */
+} dict_slot;
+
+#define MASK_MAXCP 0x30000u
+/* Bit of a character at position pos (0..5) of a word of length len (2..6). */
+#define MASK_BIT(len, pos) (1u << (((len) - 2) * 6 + (pos)))
+
+struct text_dict {
+    char *buf;
+    dict_slot *slots;
+    uint32_t *mask; /* MASK_MAXCP entries */
+    size_t cap, n;
+    double total;
+};
+
+static uint64_t slice_hash(const char *s, size_t len) {
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
+uint32_t text_dict_freq(const text_dict *d, const char *s, size_t len) {
+    if (!d || len == 0 || len > 255) return 0;
+    uint64_t h = slice_hash(s, len);
+    size_t j = h & (d->cap - 1);
+    uint8_t tag = (uint8_t)(h >> 56);
+    while (d->slots[j].len) {
+        if (d->slots[j].len == len && d->slots[j].tag == tag &&
+            memcmp(d->buf + d->slots[j].off, s, len) == 0)
+            return d->slots[j].freq;
+        j = (j + 1) & (d->cap - 1);
+    }
+    return 0;
+}
+
+double text_dict_total(const text_dict *d) { return d->total; }
+size_t text_dict_words(const text_dict *d) { return d->n; }
+
+void text_dict_free(text_dict *d) {
+    if (!d) return;
+    free(d->buf);
+    free(d->slots);
+    free(d->mask);
+    free(d);
+}
+
+/* Marks the characters of a word in the (length, position) mask. */
+static void mask_word(text_dict *d, const char *w, size_t wl) {
+    int32_t cps[7];
+    int n = 0;
+    for (size_t i = 0; i < wl;) {
+        int k;
+        int32_t cp = text_utf8_next(w, wl, i, &k);
+        i += (size_t)k;
+        if (cp < 0 || (uint32_t)cp >= MASK_MAXCP || n == 7) return;
+        cps[n++] = cp;
+    }
+    if (n < 2 || n > 6) return;
+    for (int p = 0; p < n; p++) d->mask[cps[p]] |= MASK_BIT(n, p);
+}
+
+text_dict *text_dict_load(const char *path, uint32_t mask_freq, err *e) {
+    text_dict *d = calloc(1, sizeof *d);
+    size_t len = 0;
+    if (!d) {
+        err_set(e, ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    if (!file_read_all(path, DICT_MAX_BYTES, &d->buf, &len, e)) {
+        free(d);
+        return NULL;
+    }
+    size_t lines = 1;
+    for (size_t i = 0; i < len; i++) lines += d->buf[i] == '\n';
+    d->cap = 1024;
+    while (d->cap < lines * 2) d->cap *= 2;
+    d->slots = calloc(d->cap, sizeof *d->slots);
+    d->mask = calloc(MASK_MAXCP, sizeof *d->mask);
+    if (!d->slots || !d->mask) {
+        text_dict_free(d);
+        err_set(e, ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    /* jieba's format: "word freq [tag]" per line. Lines that do not have it
+     * are skipped: the dictionary is not ours to police, but it must not
+     * crash us either. */
+    size_t lineno = 0, pos = 0, ll;
+    const char *line;
+    while (text_next_line(d->buf, len, &pos, &line, &ll, &lineno)) {
+        size_t i = (size_t)(line - d->buf), eol = i + ll;
+        size_t sp = i;
+        while (sp < eol && d->buf[sp] != ' ' && d->buf[sp] != '\t') sp++;
+        size_t wl = sp - i;
+        if (wl > 0 && wl <= 255 && sp < eol) {
+            unsigned long f = strtoul(d->buf + sp + 1, NULL, 10);
+            if (f > UINT32_MAX) f = UINT32_MAX;
+            uint64_t h = slice_hash(d->buf + i, wl);
+            size_t j = h & (d->cap - 1);
+            while (d->slots[j].len &&
+                   !(d->slots[j].len == wl && memcmp(d->buf + d->slots[j].off, d->buf + i, wl) == 0))
+                j = (j + 1) & (d->cap - 1);
+            if (!d->slots[j].len) {
+                d->slots[j] = (dict_slot){(uint32_t)i, (uint32_t)f, (uint8_t)wl, (uint8_t)(h >> 56)};
+                d->n++;
+                d->total += (double)f;
+                if (f >= mask_freq) mask_word(d, d->buf + i, wl);
+            }
+        }
+    }
+    if (d->n == 0 || d->total <= 0) {
+        err_set(e, ERR_INPUT, L("%s: not a word-frequency dictionary (no \"word frequency\" lines)",
+                                "%s：不是词频词典（没有“词 频次”行）"),
+                path);
+        text_dict_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+/* ---- confusion sets ---- */
+
+struct text_confusion {
+    uint32_t *idx;  /* CONF_MAXCP: 1 + entry index, 0 none */
+    struct conf_entry {
+        int32_t *same, *tone, *shape; /* -1 terminated code points */
+    } *entries;
+    size_t n;
+    int32_t *pool;
+    size_t npool;
+};
+
+void text_confusion_free(text_confusion *c) {
+    if (!c) return;
+    free(c->idx);
+    free(c->entries);
+    free(c->pool);
+    free(c);
+}
+
+/* Appends the code points of s[0..len) to the pool, -1 terminated. */
+static int32_t *pool_add(text_confusion *c, const char *s, size_t len, size_t *used) {
+    int32_t *start = c->pool + *used;
+    for (size_t i = 0; i < len;) {
+        int k;
+        int32_t cp = text_utf8_next(s, len, i, &k);
+        i += (size_t)k;
+        if (cp >= 0x3400) c->pool[(*used)++] = cp;
+    }
+    c->pool[(*used)++] = -1;
+    return start;
+}
+
+text_confusion *text_confusion_load(const char *path, err *e) {
+    char *buf = NULL;
+    size_t len = 0;
+    if (!file_read_all(path, CONF_MAX_BYTES, &buf, &len, e)) return NULL;
+    text_confusion *c = calloc(1, sizeof *c);
+    size_t lines = 1;
+    for (size_t i = 0; i < len; i++) lines += buf[i] == '\n';
+    if (c) {
+        c->idx = calloc(CONF_MAXCP, sizeof *c->idx);
+        c->entries = calloc(lines, sizeof *c->entries);
+        c->pool = malloc((len + lines * 4 + 1) * sizeof *c->pool);
+    }
+    if (!c || !c->idx || !c->entries || !c->pool) {
+        free(buf);
+        text_confusion_free(c);
+        err_set(e, ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    size_t used = 0, lineno = 0, pos = 0, ll;
+    const char *line;
+    while (text_next_line(buf, len, &pos, &line, &ll, &lineno)) {
+        if (ll == 0 || line[0] == '#') continue;
+        const char *f[4] = {0};
+        size_t fl[4] = {0};
+        int nf = text_split_tabs(line, ll, f, fl, 4);
+        if (nf > 4) nf = 4;
+        int k;
+        int32_t cp = fl[0] ? text_utf8_next(f[0], fl[0], 0, &k) : -1;
+        if (cp < 0x3400 || (uint32_t)cp >= CONF_MAXCP || (size_t)k != fl[0]) {
+            err_set(e, ERR_INPUT,
+                    L("%s:%zu: the first column must be one Chinese character",
+                      "%s:%zu：第一列须为一个汉字"),
+                    path, lineno);
+            free(buf);
+            text_confusion_free(c);
+            return NULL;
+        }
+        if (c->idx[cp]) continue; /* first line for a character wins */
+        struct conf_entry *en = &c->entries[c->n];
+        en->same = pool_add(c, nf > 1 ? f[1] : "", nf > 1 ? fl[1] : 0, &used);
+        en->tone = pool_add(c, nf > 2 ? f[2] : "", nf > 2 ? fl[2] : 0, &used);
+        en->shape = pool_add(c, nf > 3 ? f[3] : "", nf > 3 ? fl[3] : 0, &used);
+        c->idx[cp] = (uint32_t)++c->n;
+    }
+    free(buf);
+    return c;
+}
+
+/* ---- scan ---- */
+
+static bool is_han(int32_t cp) {
+    return (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+           (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x2FFFF);
+}
+
+static size_t utf8_put(int32_t cp, char *out) {
+    if (cp < 0x80) { out[0] = (char)cp; return 1; }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+typedef struct run {
+    int32_t cp[RUN_MAX];
+    size_t off[RUN_MAX + 1]; /* byte offsets in the scanned text; off[n] = end */
+    size_t n;
+} run;
+
+/* Frequency of the word made of characters cp[a..b). */
+static uint32_t word_freq(const text_dict *d, const int32_t *cp, size_t a, size_t b) {
+    char w[64];
+    size_t wl = 0;
+    for (size_t i = a; i < b; i++) {
+        if (wl + 4 > sizeof w) return 0;
+        wl += utf8_put(cp[i], w + wl);
+    }
+    return text_dict_freq(d, w, wl);
+}
+
+/* Best unigram segmentation of cp[a..b), log10 probability. A character the
+ * dictionary lacks counts as frequency 1. */
+static double best_seg(const text_dict *d, const int32_t *cp, size_t a, size_t b, int maxw) {
+    double best[2 * 8 + 2];
+    double lt = log10(d->total);
+    best[0] = 0;
+    for (size_t j = a + 1; j <= b; j++) {
+        double bj = -1e300;
+        for (size_t l = 1; l <= (size_t)maxw && l <= j - a; l++) {
+            uint32_t f = word_freq(d, cp, j - l, j);
+            if (!f && l > 1) continue;
+            double v = best[j - l - a] + log10(f ? (double)f : 1.0) - lt;
+            if (v > bj) bj = v;
+        }
+        best[j - a] = bj;
+    }
+    return best[b - a];
+}
+
+static bool is_surname(const text_stat_conf *conf, int32_t cp) {
+    for (int k = 0; k < conf->nsurnames; k++)
+        if (conf->surnames[k] == cp) return true;
+    return false;
+}
+
+static void scan_run(const text_dict *d, const text_confusion *c, const text_stat_conf *conf,
+                     run *r, text_stat_cb cb, void *ud, bool *stop) {
+    size_t n = r->n;
+    int maxw = conf->max_word < 2 ? 2 : conf->max_word > 6 ? 6 : conf->max_word;
+    bool covered[RUN_MAX] = {0};
+    for (size_t a = 0; a < n; a++)
+        for (size_t l = 2; l <= (size_t)maxw && a + l <= n; l++)
+            if (word_freq(d, r->cp, a, a + l) >= conf->cover_freq && conf->cover_freq > 0)
+                for (size_t k = a; k < a + l; k++) covered[k] = true;
+    for (size_t i = 0; i < n && !*stop; i++) {
+        if (covered[i]) continue;
+        if ((i + 1 < n && is_surname(conf, r->cp[i])) || (i > 0 && is_surname(conf, r->cp[i - 1])))
+            continue;
+        int32_t orig = r->cp[i];
+        uint32_t ix = (uint32_t)orig < CONF_MAXCP ? c->idx[orig] : 0;
+        if (!ix) continue;
+        const struct conf_entry *en = &c->entries[ix - 1];
+        const int32_t *sets[3] = {en->same, conf->use_tone ? en->tone : NULL,
+                                  conf->use_shape ? en->shape : NULL};
+        size_t lo = i + 1 >= (size_t)maxw ? i + 1 - (size_t)maxw : 0;
+        size_t hi = i + (size_t)maxw < n ? i + (size_t)maxw : n;
+        double base = -1e300;
+        uint32_t orig_freq = word_freq(d, r->cp, i, i + 1);
+        text_stat_hit best = {0};
+        best.gain = -1e300;
+        for (int s = 0; s < 3; s++) {
+            if (!sets[s]) continue;
+            for (const int32_t *cand = sets[s]; *cand >= 0; cand++) {
+                if (*cand == orig) continue;
+                r->cp[i] = *cand;
+                /* Cheap test first: does some window make a frequent word? */
+                uint32_t wf = 0;
+                size_t wa = 0, wb = 0;
+                for (size_t a = lo; a <= i; a++)
+                    for (size_t b = i + 1; b <= hi; b++) {
+                        if (b - a < 2 || b - a > (size_t)maxw) continue;
+                        bool possible = true;
+                        for (size_t k = a; k < b && possible; k++) {
+                            int32_t cp = r->cp[k];
+                            possible = (uint32_t)cp < MASK_MAXCP &&
+                                       (d->mask[cp] & MASK_BIT(b - a, k - a));
+                        }
+                        if (!possible) continue;
+                        uint32_t f = word_freq(d, r->cp, a, b);
+                        if (f > wf) { wf = f; wa = a; wb = b; }
+                    }
+                if (wf >= conf->min_word_freq) {
+                    double sub = best_seg(d, r->cp, lo, hi, maxw);
+                    r->cp[i] = orig;
+                    if (base == -1e300) base = best_seg(d, r->cp, lo, hi, maxw);
+                    /* A frequent character standing alone is less likely a slip. */
+                    double gain = sub - base - conf->orig_weight * log10(1.0 + (double)orig_freq);
+                    if (gain > best.gain) {
+                        best.gain = gain;
+                        best.start = r->off[i];
+                        best.end = r->off[i + 1];
+                        size_t rl = utf8_put(*cand, best.right);
+                        best.right[rl] = '\0';
+                        r->cp[i] = *cand;
+                        size_t wl = 0;
+                        for (size_t k = wa; k < wb && wl + 5 < sizeof best.word; k++)
+                            wl += utf8_put(r->cp[k], best.word + wl);
+                        best.word[wl] = '\0';
+                    }
+                }
+                r->cp[i] = orig;
+            }
+        }
+        if (best.gain >= conf->min_gain) {
+            if (!cb(&best, ud)) *stop = true;
+            /* The corrected word's other characters are not suspects. */
+            for (size_t k = lo; k < hi; k++) covered[k] = true;
+        }
+    }
+}
+
+void text_stat_scan(const text_dict *d, const text_confusion *c, const text_stat_conf *conf,
+                    const char *s, size_t len, text_stat_cb cb, void *ud) {
+    if (!d || !c) return;
+    run *r = malloc(sizeof *r);
+    if (!r) return;
+    r->n = 0;
+    bool stop = false;
+    for (size_t i = 0; i <= len && !stop;) {
+        int k = 1;
+        int32_t cp = i < len ? text_utf8_next(s, len, i, &k) : -1;
+        if (i < len && is_han(cp)) {
+            r->cp[r->n] = cp;
+            r->off[r->n] = i;
+            r->n++;
+            r->off[r->n] = i + (size_t)k;
+        }
+        if (r->n && (i >= len || !is_han(cp) || r->n == RUN_MAX)) {
+            if (r->n >= 2) scan_run(d, c, conf, r, cb, ud, &stop);
+            r->n = 0;
+        }
+        i += (size_t)k;
+    }
+    free(r);
+}

@@ -1,0 +1,119 @@
+# govinspect text: plain text, HTML (line and column of the match in the
+# source), a GBK page, standard input, json, the reform date, the whitelist,
+# exit statuses, and no false alarm on the six real government pages.
+. "$(dirname "$0")/lib/assert.bash"
+set -e
+export GOVINSPECT_DATA="$SRC/data"
+
+printf '第一行没有问题。\n我们要按装新的软件，国土资源部发文。\n' > plain.txt
+run "$GI" text --no-stat --date 2020-01-01 plain.txt
+expect_rc 3 "plain: found"
+expect_out "2     4    按装"
+expect_out "content.typo"
+expect_out "国土资源部"
+expect_out "2018机构改革"
+expect_out "2 findings"
+
+# The reform rule: before 2018-03-17 the old name is history.
+run "$GI" text --no-stat --date 2017-05-01 plain.txt
+expect_rc 3 "plain, 2017"
+expect_no_out "自然资源部"
+expect_out "1 findings"
+
+run "$GI" text --no-stat --date 2020-01-01 --format json plain.txt
+expect_rc 3 "json"
+expect_out '"line": 2'
+expect_out '"column": 4'
+expect_out '"match": "按装"'
+expect_out '"suggestion": "安装"'
+expect_out '"indicator": "content.typo"'
+expect_out '"indicator": "content.wording"'
+expect_out '"context": "第一行没有问题。 我们要按装新的软件，国土资源部发文。"'
+python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d["findings"]) == 2' <<<"$OUT" ||
+  fail "json does not parse"
+
+# Standard input, nothing found: exit 0.
+printf '县政府召开常务会议。\n' > clean.txt
+run "$GI" text --format json - < clean.txt
+expect_rc 0 "clean stdin"
+expect_out '"findings": []'
+run "$GI" text - < plain.txt
+expect_rc 3 "stdin"; expect_out "按装"
+
+# HTML: the position of the matched text in the source, PubDate as the date.
+cat > page.html <<'HTML'
+<!DOCTYPE html>
+<html><head><meta charset="utf-8"><meta name="PubDate" content="2016-05-04 10:00">
+<title>通知</title></head>
+<body>
+<div class="nav">首页</div>
+<p>各单位：
+   请尽快按装&nbsp;补丁。国土资源部</p>
+<p style="display:none">六合彩开奖</p>
+</body></html>
+HTML
+run "$GI" text --no-stat page.html
+expect_rc 3 "html"
+expect_out "7     7    按装"
+expect_no_out "自然资源部"   # PubDate 2016: history
+expect_no_out "六合彩"       # hidden text is not the page's text
+run "$GI" text --no-stat --date 2019-01-01 page.html
+expect_out "自然资源部"
+
+# The title is read too, at its place in the source.
+printf '<html><head><title>关于按装软件的通知</title></head><body><p>正文</p></body></html>\n' > title.html
+run "$GI" text --no-stat title.html
+expect_rc 3 "title"; expect_out "1     22   按装"
+
+# A GBK page with a typo.
+printf '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head>\n<body><p>请按装最新版本。</p></body></html>\n' |
+  iconv -f UTF-8 -t GBK > gbk.html
+run "$GI" text --no-stat --format json gbk.html
+expect_rc 3 "gbk"
+expect_out '"match": "按装"'
+expect_out '"line": 2'
+expect_out '"column": 11'
+
+# Whitelist.
+printf '# proven false alarm\n按装\t按装新的软件\n' > wl.tsv
+run "$GI" text --no-stat --date 2017-01-01 --whitelist wl.tsv plain.txt
+expect_rc 0 "whitelisted"
+printf 'x\ty\tz\n' > badwl.tsv
+run "$GI" text --whitelist badwl.tsv plain.txt
+expect_rc 1 "bad whitelist"; expect_err "badwl.tsv:1:"
+
+# Usage errors and help.
+run "$GI" text
+expect_rc 2 "no file"
+run "$GI" text --format csv plain.txt
+expect_rc 2 "csv"
+run "$GI" text --date 2020-02-30 plain.txt
+expect_rc 2 "bad date"
+run "$GI" text nosuchfile.txt
+expect_rc 1 "missing file"; expect_err "nosuchfile.txt"
+run "$GI" text --help
+expect_rc 0; expect_out "Usage: govinspect [GLOBAL OPTIONS] text"
+run env LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 "$GI" text --help
+expect_rc 0; expect_out "待发布的稿件"
+
+# Bad lexicon: file and line.
+mkdir -p bad/lexicons
+printf '按装\ttypo\t安装\n按装\ttypo\t安装\n' > bad/lexicons/x.tsv
+GOVINSPECT_DATA=$PWD/bad run "$GI" text plain.txt
+expect_rc 1 "bad lexicon"; expect_err "x.tsv:2:"
+
+# The dictionary missing: an informational message, lexicons still work.
+run "$GI" text --dict /nonexistent/dict.txt plain.txt
+expect_rc 3 "no dict"; expect_err "no word-frequency dictionary"; expect_out "按装"
+
+# The six real government pages: no false alarm, detector included.
+shared=${GI_SHARED_DIR:-$SRC/../shared}
+if [ -d "$shared/corpus/gov_html" ]; then
+  for f in "$shared"/corpus/gov_html/*.html; do
+    run "$GI" text "$f"
+    expect_rc 0 "no false alarm in $(basename "$f")"
+  done
+else
+  echo "skipped: no $shared/corpus/gov_html"
+fi
+finish

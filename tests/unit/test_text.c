@@ -1,0 +1,388 @@
+/* Tests for the text engine (src/text): the Aho-Corasick matcher on lexicons
+ * written to a temporary data folder (overlapping patterns, leftmost-longest,
+ * UTF-8 boundaries, empty input, 20,000 patterns), lexicon errors with their
+ * file and line, ok entries, except contexts, the per-site whitelist, the
+ * "from" date of the 2018 reform entries, line/column and context helpers,
+ * and the statistical detector on a few sentences with the bundled data and
+ * jieba's dictionary (skipped when python3-jieba is not installed).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/lang.h"
+#include "text/text.h"
+
+static char tmpdir[64];
+
+static void write_file(const char *rel, const char *text) {
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", tmpdir, rel);
+    FILE *f = fopen(p, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void rm_lexicons(void) {
+    char p[256];
+    const char *names[] = {"a.tsv", "b.tsv", "big.tsv", "detector.conf", "confusion.txt"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        snprintf(p, sizeof p, "%s/lexicons/%s", tmpdir, names[i]);
+        unlink(p);
+    }
+}
+
+static int setup(void **state) {
+    (void)state;
+    lang_force("en");
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/gi-test-text-XXXXXX");
+    if (!mkdtemp(tmpdir)) return -1;
+    char p[128];
+    snprintf(p, sizeof p, "%s/lexicons", tmpdir);
+    return mkdir(p, 0700);
+}
+
+static int teardown(void **state) {
+    (void)state;
+    rm_lexicons();
+    char p[128];
+    snprintf(p, sizeof p, "%s/lexicons", tmpdir);
+    rmdir(p);
+    snprintf(p, sizeof p, "%s/wl.tsv", tmpdir);
+    unlink(p);
+    rmdir(tmpdir);
+    return 0;
+}
+
+/* A loaded engine on lexicon text (statistical detector off). */
+static text_engine *load(const char *a_tsv, err *e) {
+    rm_lexicons();
+    write_file("lexicons/a.tsv", a_tsv);
+    return text_engine_load_with_dict(tmpdir, "", e);
+}
+
+typedef struct got {
+    char buf[4096];
+    int n;
+} got;
+
+/* Collects "start-end:text>suggestion/category" per match. */
+static bool collect(const text_match *m, void *ud) {
+    got *g = ud;
+    size_t l = strlen(g->buf);
+    snprintf(g->buf + l, sizeof g->buf - l, "%s%zu-%zu:%s>%s/%s", g->n ? " " : "", m->start, m->end,
+             m->text, m->suggestion, m->category_name);
+    g->n++;
+    return true;
+}
+
+static const char *scan(const text_engine *t, const char *s, const text_scan_opts *o, got *g) {
+    memset(g, 0, sizeof *g);
+    text_scan_opts def = {0};
+    text_scan(t, s, strlen(s), o ? o : &def, collect, g);
+    return g->buf;
+}
+
+static void test_overlapping_leftmost_longest(void **state) {
+    (void)state;
+    err e = {0};
+    text_engine *t = load("# header\n"
+                          "按装\ttypo\t安装\n"
+                          "国家卫生\ttypo\tX\n"
+                          "国家卫生和计划生育委员会\twording\t国家卫生健康委员会\t2018机构改革\n"
+                          "计划生育\ttypo\tY\n"
+                          "生育委员会\ttypo\tZ\n"
+                          "ab\ttypo\tAB\n"
+                          "abc\ttypo\tABC\n"
+                          "bcd\ttypo\tBCD\n",
+                          &e);
+    assert_non_null(t);
+    assert_int_equal(text_engine_patterns(t), 8);
+    got g;
+    /* The longest pattern at the leftmost start wins; nothing inside it is reported. */
+    assert_string_equal(scan(t, "原来的国家卫生和计划生育委员会按装了", NULL, &g),
+                        "9-45:国家卫生和计划生育委员会>国家卫生健康委员会/wording 45-51:按装>安装/typo");
+    /* abc (leftmost, longest) hides bcd, which overlaps it. */
+    assert_string_equal(scan(t, "xabcd", NULL, &g), "1-4:abc>ABC/typo");
+    assert_string_equal(scan(t, "ab bcd", NULL, &g), "0-2:ab>AB/typo 3-6:bcd>BCD/typo");
+    /* Repeated and adjacent matches. */
+    assert_string_equal(scan(t, "按装按装", NULL, &g), "0-6:按装>安装/typo 6-12:按装>安装/typo");
+    text_engine_free(t);
+}
+
+static void test_utf8_boundaries_and_garbage(void **state) {
+    (void)state;
+    err e = {0};
+    /* 按 is E6 8C 89, 装 E8 A3 85. */
+    text_engine *t = load("按装\ttypo\t安装\n", &e);
+    assert_non_null(t);
+    got g;
+    assert_string_equal(scan(t, "", NULL, &g), "");
+    assert_int_equal(text_scan(t, NULL, 0, NULL, collect, &g), 0);
+    /* Invalid bytes between and around: no match across them, no crash. */
+    assert_string_equal(scan(t, "\xE6\x8C\xFF\xE8\xA3\x85", NULL, &g), "");
+    assert_string_equal(scan(t, "\x80\x80\xE6\x8C\x89\xE8\xA3\x85\xC0", NULL, &g), "2-8:按装>安装/typo");
+    /* A truncated character at the end. */
+    assert_string_equal(scan(t, "\xE6\x8C\x89\xE8\xA3", NULL, &g), "");
+    /* Overlong encodings of ASCII are not characters. */
+    assert_string_equal(scan(t, "\xC0\xAF\xE6\x8C\x89\xE8\xA3\x85", NULL, &g), "2-8:按装>安装/typo");
+    text_engine_free(t);
+}
+
+static void test_lexicon_errors(void **state) {
+    (void)state;
+    err e = {0};
+    assert_null(load("按装\ttypo\t安装\n\n# c\n按装\tspelling\t安装\n", &e));
+    assert_non_null(strstr(e.msg, "a.tsv:4:"));
+    assert_non_null(strstr(e.msg, "unknown category 'spelling'"));
+    e = (err){0};
+    assert_null(load("按装\n", &e));
+    assert_non_null(strstr(e.msg, "a.tsv:1:"));
+    e = (err){0};
+    assert_null(load("按装\ttypo\t安装\t\t\t2018-13-01\n", &e));
+    assert_non_null(strstr(e.msg, "a.tsv:1:"));
+    assert_non_null(strstr(e.msg, "YYYY-MM-DD"));
+    e = (err){0};
+    assert_null(load("a\ttypo\tb\tc\td\t2018-01-01\tx\n", &e));
+    assert_non_null(strstr(e.msg, "more than 6 columns"));
+    e = (err){0};
+    assert_null(load("ok\ttypo\n\xff\xfe\ttypo\n", &e));
+    assert_non_null(strstr(e.msg, "a.tsv:2: not UTF-8"));
+    e = (err){0};
+    assert_null(load("a\x01z\ttypo\n", &e));
+    assert_non_null(strstr(e.msg, "a.tsv:1:"));
+    /* A duplicate across files names both places. */
+    rm_lexicons();
+    write_file("lexicons/a.tsv", "按装\ttypo\t安装\n");
+    write_file("lexicons/b.tsv", "# x\n按装\ttypo\t安装\n");
+    e = (err){0};
+    assert_null(text_engine_load_with_dict(tmpdir, "", &e));
+    assert_non_null(strstr(e.msg, "b.tsv:2: '按装' is listed twice"));
+    assert_non_null(strstr(e.msg, "a.tsv:1"));
+    /* A missing folder, a bad detector.conf. */
+    e = (err){0};
+    assert_null(text_engine_load_with_dict("/nonexistent-gi", "", &e));
+    assert_int_equal(e.cls, ERR_IO);
+    rm_lexicons();
+    write_file("lexicons/a.tsv", "按装\ttypo\t安装\n");
+    write_file("lexicons/detector.conf", "min_gain = 3\nmin_gain four\n");
+    e = (err){0};
+    assert_null(text_engine_load_with_dict(tmpdir, "", &e));
+    assert_non_null(strstr(e.msg, "detector.conf:2:"));
+}
+
+static void test_ok_and_except_contexts(void **state) {
+    (void)state;
+    err e = {0};
+    text_engine *t = load("农业部\twording\t农业农村部\t2018机构改革\t原农业部|撤销|美国\n"
+                          "农业部门\tok\n"
+                          "六合彩\tharmful\t\t赌博\t打击|严禁\n",
+                          &e);
+    assert_non_null(t);
+    text_scan_opts o = {.pub_year = 2020, .pub_month = 1, .pub_day = 1};
+    got g;
+    assert_string_equal(scan(t, "农业部发文", &o, &g), "0-9:农业部>农业农村部/wording");
+    /* ok entry hides it; a covering context; nearby contexts. */
+    assert_string_equal(scan(t, "各农业部门", &o, &g), "");
+    assert_string_equal(scan(t, "原农业部发文", &o, &g), "");
+    assert_string_equal(scan(t, "撤销农业部", &o, &g), "");
+    assert_string_equal(scan(t, "美国农业部称", &o, &g), "");
+    assert_string_equal(scan(t, "六合彩开奖", &o, &g), "0-9:六合彩>/harmful");
+    assert_string_equal(scan(t, "严厉打击非法六合彩活动", &o, &g), "");
+    /* A context far away does not count. */
+    assert_string_equal(
+        scan(t, "打击一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十六合彩", &o, &g),
+        "96-105:六合彩>/harmful");
+    o.no_harmful = true;
+    assert_string_equal(scan(t, "六合彩开奖", &o, &g), "");
+    text_engine_free(t);
+}
+
+static void test_reform_date(void **state) {
+    (void)state;
+    err e = {0};
+    text_engine *t = load("国土资源部\twording\t自然资源部\t2018机构改革\t\t2018-03-17\n", &e);
+    assert_non_null(t);
+    got g;
+    text_scan_opts o = {0};
+    /* Unknown date: history is not judged. */
+    assert_string_equal(scan(t, "国土资源部", &o, &g), "");
+    o = (text_scan_opts){.pub_year = 2018, .pub_month = 3, .pub_day = 16};
+    assert_string_equal(scan(t, "国土资源部", &o, &g), "");
+    o.pub_day = 17;
+    assert_string_equal(scan(t, "国土资源部", &o, &g), "0-15:国土资源部>自然资源部/wording");
+    o = (text_scan_opts){.pub_year = 2023, .pub_month = 2, .pub_day = 30}; /* not a date */
+    assert_string_equal(scan(t, "国土资源部", &o, &g), "");
+    text_engine_free(t);
+}
+
+static void test_whitelist(void **state) {
+    (void)state;
+    err e = {0};
+    text_engine *t = load("按装\ttypo\t安装\n即时\ttypo\t及时\n", &e);
+    assert_non_null(t);
+    write_file("wl.tsv", "# site 6100000001\n按装\t按装机\n即时\n");
+    char p[128];
+    snprintf(p, sizeof p, "%s/wl.tsv", tmpdir);
+    text_whitelist *w = text_whitelist_load(p, &e);
+    assert_non_null(w);
+    text_scan_opts o = {.whitelist = w};
+    got g;
+    assert_string_equal(scan(t, "按装机即时", &o, &g), "");
+    assert_string_equal(scan(t, "请按装", &o, &g), "3-9:按装>安装/typo");
+    text_whitelist_free(w);
+    write_file("wl.tsv", "ok\n\ta\tb\n");
+    e = (err){0};
+    assert_null(text_whitelist_load(p, &e));
+    assert_non_null(strstr(e.msg, "wl.tsv:2:"));
+    /* Per-site lookup refuses codes that could be paths. */
+    e = (err){0};
+    assert_null(text_whitelist_for_site("../etc/passwd", &e));
+    assert_int_equal(e.cls, ERR_NONE);
+    setenv("GOVINSPECT_WHITELIST_DIR", tmpdir, 1);
+    write_file("wl.tsv", "按装\n");
+    w = text_whitelist_for_site("wl", &e);
+    assert_non_null(w);
+    o.whitelist = w;
+    assert_string_equal(scan(t, "请按装", &o, &g), "");
+    text_whitelist_free(w);
+    unsetenv("GOVINSPECT_WHITELIST_DIR");
+    text_engine_free(t);
+}
+
+static void test_many_patterns(void **state) {
+    (void)state;
+    /* 20,000 distinct patterns of 2-5 common characters. */
+    rm_lexicons();
+    char p[256];
+    snprintf(p, sizeof p, "%s/lexicons/big.tsv", tmpdir);
+    FILE *f = fopen(p, "wb");
+    assert_non_null(f);
+    uint32_t x = 12345;
+    char want[64] = "";
+    for (int i = 0; i < 20000; i++) {
+        char pat[32];
+        size_t l = 0;
+        int n = 2 + i % 4;
+        for (int k = 0; k < n; k++) {
+            x = x * 1103515245u + 12345u;
+            uint32_t cp = 0x4E00 + (x >> 8) % 3000;
+            pat[l++] = (char)(0xE0 | (cp >> 12));
+            pat[l++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            pat[l++] = (char)(0x80 | (cp & 0x3F));
+        }
+        /* A numeric suffix keeps them distinct whatever the generator does. */
+        l += (size_t)snprintf(pat + l, sizeof pat - l, "%d", i);
+        pat[l] = '\0';
+        fprintf(f, "%s\ttypo\tz\n", pat);
+        if (i == 17777) snprintf(want, sizeof want, "%s", pat);
+    }
+    fclose(f);
+    err e = {0};
+    text_engine *t = text_engine_load_with_dict(tmpdir, "", &e);
+    assert_non_null(t);
+    assert_int_equal(text_engine_patterns(t), 20000);
+    char text[128];
+    snprintf(text, sizeof text, "前文%s后文", want);
+    got g;
+    scan(t, text, NULL, &g);
+    assert_int_equal(g.n, 1);
+    assert_non_null(strstr(g.buf, want));
+    text_engine_free(t);
+}
+
+static void test_line_col_and_context(void **state) {
+    (void)state;
+    const char *s = "第一行\n第二行按装了\r\nabc";
+    int line, col;
+    text_line_col(s, strlen(s), 0, &line, &col);
+    assert_int_equal(line, 1);
+    assert_int_equal(col, 1);
+    text_line_col(s, strlen(s), strlen("第一行\n第二行"), &line, &col);
+    assert_int_equal(line, 2);
+    assert_int_equal(col, 4);
+    text_line_col(s, strlen(s), strlen(s), &line, &col);
+    assert_int_equal(line, 3);
+    assert_int_equal(col, 4);
+    size_t st = strlen("第一行\n第二行");
+    char *c = text_context(s, strlen(s), st, st + 6, 2);
+    assert_string_equal(c, "二行按装了");
+    free(c);
+    c = text_context(s, strlen(s), st, st + 6, 5);
+    assert_string_equal(c, "行 第二行按装了 ab");
+    free(c);
+    /* Source offsets of block text: the second occurrence maps to the second. */
+    const char *html = "<p>按装 <b>x</b>\n按装</p>";
+    size_t off = text_source_offset(html, strlen(html), 3, "按装 x 按装", 9, 15);
+    assert_int_equal(off, strlen("<p>按装 <b>x</b>\n"));
+    off = text_source_offset(html, strlen(html), 3, "按装 x 按装", 0, 6);
+    assert_int_equal(off, 3);
+}
+
+/* ---- statistical detector, with the bundled data and jieba's dictionary ---- */
+
+static text_engine *bundled;
+
+static bool stat_collect(const text_match *m, void *ud) {
+    got *g = ud;
+    if (!m->statistical) return true;
+    size_t l = strlen(g->buf);
+    snprintf(g->buf + l, sizeof g->buf - l, "%s%s>%s", g->n ? " " : "", m->text, m->suggestion);
+    g->n++;
+    return true;
+}
+
+static const char *stat_scan(const char *s, got *g) {
+    memset(g, 0, sizeof *g);
+    text_scan_opts o = {.statistical = true};
+    text_scan(bundled, s, strlen(s), &o, stat_collect, g);
+    return g->buf;
+}
+
+static void test_statistical(void **state) {
+    (void)state;
+    err e = {0};
+    bundled = text_engine_load(GI_DATA_DIR, &e);
+    assert_non_null(bundled);
+    if (!text_engine_stat_available(bundled)) {
+        print_message("skipped: %s\n", text_engine_stat_note(bundled));
+        text_engine_free(bundled);
+        skip();
+    }
+    got g;
+    /* Found: a character that makes no word where a same-sound one makes a common one. */
+    assert_string_equal(stat_scan("你们要好好学习，不要怕压历。", &g), "历>力");
+    assert_string_equal(stat_scan("要进一步加强对食品安全的监管力杜。", &g), "杜>度");
+    assert_string_equal(stat_scan("全面提升城市管理水平，改善人居环竞。", &g), "竞>境");
+    assert_string_equal(stat_scan("这次会议的主要议题是研究部署下半年的公作。", &g), "公>工");
+    /* Not flagged: correct government sentences, names, and what the lexicons own. */
+    assert_string_equal(stat_scan("县政府召开常务会议，研究部署秋季防汛工作。", &g), "");
+    assert_string_equal(stat_scan("图为品牌丝路行启动仪式。（刘通摄）", &g), "");
+    assert_string_equal(stat_scan("沪公网安备31010402000001号 沪ICP备05028566号", &g), "");
+    assert_string_equal(stat_scan("京彩三农助力北京美丽乡村建设", &g), "");
+    text_engine_free(bundled);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_overlapping_leftmost_longest),
+        cmocka_unit_test(test_utf8_boundaries_and_garbage),
+        cmocka_unit_test(test_lexicon_errors),
+        cmocka_unit_test(test_ok_and_except_contexts),
+        cmocka_unit_test(test_reform_date),
+        cmocka_unit_test(test_whitelist),
+        cmocka_unit_test(test_many_patterns),
+        cmocka_unit_test(test_line_col_and_context),
+        cmocka_unit_test(test_statistical),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
