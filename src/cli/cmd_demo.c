@@ -28,12 +28,10 @@
 #define DEMO_ROUND "demo"
 #define DEMO_AS_OF "2020-08-10"
 #define DEMO_LABEL "2020年第三季度"
+#define DEMO_REPORT_DATE "2020年8月17日" /* the 通报 date printed, fixed so the demo repeats */
 
 /* `report` is the lead's command; until it is linked in, the demo stops
  * after the findings. A weak reference keeps this file building either way. */
-#pragma weak cmd_report
-int cmd_report(const cli_globals *g, int argc, char **argv);
-
 /* Runs a command in-process with a NULL-terminated argv. */
 static int demo_run(int (*cmd)(const cli_globals *, int, char **), const cli_globals *g, char **argv) {
     int argc = 0;
@@ -181,26 +179,23 @@ int cmd_demo(const cli_globals *g, int argc, char **argv) {
         if (st != EXIT_OK) status = st;
     }
     if (demo_ok(status)) {
-        /* ---- REPORT CALL SITE: the 通报 in every format, once `report`
-         * (cmd_report, the lead's) is linked in. ---- */
-        if (!cmd_report) {
-            printf(L("\nThe report command is not in this build; see the findings with\n"
-                     "  govinspect --db %s findings --round %s\n",
-                     "\n本版本尚无 report 命令；可用以下命令查看问题：\n  govinspect --db %s findings --round %s\n"),
-                   g->db, DEMO_ROUND);
-        } else if (mkdir(out, 0777) != 0 && errno != EEXIST) {
+        /* The verdicts, then the 通报 in every format. */
+        char *v[] = {"verdicts", "--round", DEMO_ROUND, NULL};
+        printf(L("\n== Verdicts of round %s\n", "\n== 轮次 %s 的评判结果\n"), DEMO_ROUND);
+        int st = demo_run(cmd_verdicts, g, v);
+        if (!demo_ok(st)) status = st;
+        if (demo_ok(status) && mkdir(out, 0777) != 0 && errno != EEXIST) {
             log_error("%s: %s", out, strerror(errno));
             status = EXIT_FAILURE_;
-        } else {
+        } else if (demo_ok(status)) {
             static const char *const formats[] = {"md", "html", "docx", "xlsx"};
             printf(L("\n== The 通报 of round %s\n", "\n== 轮次 %s 的通报\n"), DEMO_ROUND);
             for (size_t i = 0; i < 4 && demo_ok(status); i++) {
                 sbuf file = SBUF_INIT;
                 sbuf_printf(&file, "%s/通报-%s.%s", out, DEMO_LABEL, formats[i]);
                 char *a[] = {"report", "--round", DEMO_ROUND, "--format", (char *)formats[i], "-o",
-                             file.data, NULL};
+                             file.data, "--set", "发文日期=" DEMO_REPORT_DATE, NULL};
                 status = demo_run(cmd_report, g, a);
-                if (demo_ok(status)) printf("  %s\n", file.data);
                 sbuf_free(&file);
             }
         }

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 
 #include "core/date.h"
+#include "core/grow.h"
 #include "core/lang.h"
 
 #include <getopt.h>
@@ -89,15 +90,9 @@ static bool pick_one(const finding_rec *f, void *ud) {
             }
     }
     if (!take) return true;
-    if (p->n == p->cap) {
-        size_t nc = p->cap ? p->cap * 2 : 64;
-        int64_t *q = realloc(p->ids, nc * sizeof *q);
-        if (!q) {
-            p->nomem = true;
-            return false;
-        }
-        p->ids = q;
-        p->cap = nc;
+    if (!grow_for_one(&p->ids, &p->cap, p->n, sizeof *p->ids, 64)) {
+        p->nomem = true;
+        return false;
     }
     p->ids[p->n++] = f->id;
     return true;

@@ -2,6 +2,7 @@
 
 #include "checks/availability.h"
 #include "core/date.h"
+#include "core/grow.h"
 #include "core/lang.h"
 #include "core/log.h"
 #include "core/strmap.h"
@@ -31,13 +32,7 @@ static bool strlist_has(const strlist *l, const char *s) {
 
 static bool strlist_add(strlist *l, const char *s) {
     if (strlist_has(l, s)) return true;
-    if (l->n == l->cap) {
-        size_t nc = l->cap ? l->cap * 2 : 8;
-        char **p = realloc(l->v, nc * sizeof *p);
-        if (!p) return false;
-        l->v = p;
-        l->cap = nc;
-    }
+    if (!grow_for_one(&l->v, &l->cap, l->n, sizeof *l->v, 8)) return false;
     if (!(l->v[l->n] = strdup(s))) return false;
     l->n++;
     return true;
@@ -140,15 +135,9 @@ static bool collect_finding(const finding_rec *f, void *ud) {
             return false;
         }
     }
-    if (t->n == t->cap) {
-        size_t nc = t->cap ? t->cap * 2 : 8;
-        tfind *p = realloc(t->v, nc * sizeof *p);
-        if (!p) {
-            cc->nomem = true;
-            return false;
-        }
-        t->v = p;
-        t->cap = nc;
+    if (!grow_for_one(&t->v, &t->cap, t->n, sizeof *t->v, 8)) {
+        cc->nomem = true;
+        return false;
     }
     tfind *x = &t->v[t->n];
     x->kind = strdup(f->kind);
@@ -355,15 +344,9 @@ typedef struct probe_buf {
 
 static bool keep_probe(const probe_rec *p, void *ud) {
     probe_buf *b = ud;
-    if (b->n == b->cap) {
-        size_t nc = b->cap ? b->cap * 2 : 256;
-        probe_rec *q = realloc(b->v, nc * sizeof *q);
-        if (!q) {
-            b->nomem = true;
-            return false;
-        }
-        b->v = q;
-        b->cap = nc;
+    if (!grow_for_one(&b->v, &b->cap, b->n, sizeof *b->v, 256)) {
+        b->nomem = true;
+        return false;
     }
     probe_rec *c = &b->v[b->n];
     *c = (probe_rec){.site_code = dup_or_empty(p->site_code),
@@ -384,15 +367,9 @@ typedef struct down_buf {
 
 static bool keep_down(const downtime_rec *d, void *ud) {
     down_buf *b = ud;
-    if (b->n == b->cap) {
-        size_t nc = b->cap ? b->cap * 2 : 8;
-        downtime_rec *q = realloc(b->v, nc * sizeof *q);
-        if (!q) {
-            b->nomem = true;
-            return false;
-        }
-        b->v = q;
-        b->cap = nc;
+    if (!grow_for_one(&b->v, &b->cap, b->n, sizeof *b->v, 8)) {
+        b->nomem = true;
+        return false;
     }
     downtime_rec *c = &b->v[b->n];
     *c = (downtime_rec){.id = d->id,
@@ -682,13 +659,7 @@ static bool judge_target(judge_ctx *j, verdict *v) {
 
 static verdict *next_slot(judge_ctx *j) {
     verdict_set *o = j->out;
-    if (o->n == j->cap) {
-        size_t nc = j->cap ? j->cap * 2 : 64;
-        verdict *p = realloc(o->v, nc * sizeof *p);
-        if (!p) return NULL;
-        o->v = p;
-        j->cap = nc;
-    }
+    if (!grow_for_one(&o->v, &j->cap, o->n, sizeof *o->v, 64)) return NULL;
     verdict *v = &o->v[o->n++];
     memset(v, 0, sizeof *v);
     return v;

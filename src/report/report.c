@@ -2,6 +2,7 @@
 
 #include "core/date.h"
 #include "core/fileio.h"
+#include "core/grow.h"
 #include "core/lang.h"
 #include "core/sbuf.h"
 #include "core/strmap.h"
@@ -75,16 +76,6 @@ void report_template_free(report_template *t) {
     free(t);
 }
 
-static bool grow(void **v, size_t *cap, size_t n, size_t size) {
-    if (n < *cap) return true;
-    size_t nc = *cap ? *cap * 2 : 16;
-    void *p = realloc(*v, nc * size);
-    if (!p) return false;
-    *v = p;
-    *cap = nc;
-    return true;
-}
-
 static bool var_put(tpl_var **v, size_t *n, size_t *cap, const char *name, const char *value,
                     int line) {
     for (size_t i = 0; i < *n; i++)
@@ -96,7 +87,7 @@ static bool var_put(tpl_var **v, size_t *n, size_t *cap, const char *name, const
             (*v)[i].line = line;
             return true;
         }
-    if (!grow((void **)v, cap, *n, sizeof **v)) return false;
+    if (!grow_for_one(v, cap, *n, sizeof **v, 16)) return false;
     tpl_var *x = &(*v)[*n];
     x->name = strdup(name);
     x->value = strdup(value);
@@ -222,7 +213,7 @@ report_template *report_template_parse(const char *text, size_t len, const char 
             ok = err_set(e, ERR_INPUT, L("%s:%d: unknown directive @%s", "%s:%d：未知指令 @%s"), name, lineno, word);
             break;
         }
-        if (!grow((void **)&t->items, &t->cap_items, t->nitems, sizeof *t->items) || !(it.text = strdup(rest))) {
+        if (!grow_for_one(&t->items, &t->cap_items, t->nitems, sizeof *t->items, 16) || !(it.text = strdup(rest))) {
             ok = err_set(e, ERR_NOMEM, "out of memory");
             break;
         }

@@ -47,6 +47,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/grow.h"
 #include "core/lang.h"
 #include "core/log.h"
 #include "core/sbuf.h"
@@ -1485,15 +1486,9 @@ static bool sq_round_targets_each(store *s, int64_t round_id, store_round_target
     bool ok = sqlite3_bind_int64(st, 1, round_id) == SQLITE_OK;
     int rc = SQLITE_ROW;
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 64;
-            round_target_rec *p = realloc(all, nc * sizeof *p);
-            if (!p) {
-                ok = nomem(e);
-                break;
-            }
-            all = p;
-            cap = nc;
+        if (!grow_for_one(&all, &cap, n, sizeof *all, 64)) {
+            ok = nomem(e);
+            break;
         }
         round_target_rec *t = &all[n++];
         memset(t, 0, sizeof *t);
