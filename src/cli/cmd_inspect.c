@@ -4,6 +4,7 @@
 
 #include "checks/inspect.h"
 #include "core/date.h"
+#include "core/grow.h"
 #include "core/lang.h"
 #include "core/log.h"
 #include "media/minspect.h"
@@ -72,13 +73,7 @@ typedef struct inspect_media_list {
 
 static bool inspect_media_add(const media_rec *r, void *ud) {
     inspect_media_list *l = ud;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        media_rec *p = realloc(l->items, cap * sizeof *p);
-        if (!p) return !(l->oom = true);
-        l->items = p;
-        l->cap = cap;
-    }
+    if (!grow_for_one(&l->items, &l->cap, l->n, sizeof *l->items, 64)) return !(l->oom = true);
     media_rec *c = &l->items[l->n];
     *c = (media_rec){.media_id = strdup(r->media_id), .platform = strdup(r->platform),
                      .name = strdup(r->name), .unit = strdup(r->unit ? r->unit : ""),
@@ -125,12 +120,6 @@ static const char inspect_options_en[] =
     "                        no websites)\n"
     "  --sites-only          websites only\n"
     "  --media-only          new-media accounts only\n"
-    "By default every registered website is crawled and checked, then every\n"
-    "registered account: its feed (RSS, Atom, JSON Feed with _gov, a Weibo\n"
-    "timeline, saved WeChat pages) is fetched or read, and 内容不更新\n"
-    "(media.stale), 互动回应差 (media.interaction) and comment-area advertising\n"
-    "(media.comment_ads) are judged; an unreadable feed is a media.feed_error\n"
-    "finding. Network options below apply to feeds too.\n"
     "  --resolve HOST:PORT:ADDR   connect to ADDR for HOST:PORT (curl's meaning; repeatable)\n"
     "  --connect-to HOST:PORT:CONNECT-HOST:CONNECT-PORT   connect there for HOST:PORT, keeping\n"
     "                        the URL's host (curl's meaning; empty HOST or PORT: any; repeatable)\n"
@@ -142,7 +131,15 @@ static const char inspect_options_en[] =
     "  --timeout SECONDS     per request (default 30)\n"
     "  --user-agent S        the User-Agent header\n"
     "  --proxy URL           an HTTP proxy (default: http_proxy/https_proxy/no_proxy)\n"
-    "  --ignore-robots       ignore robots.txt (a unit checking its own site)\n";
+    "  --ignore-robots       ignore robots.txt (a unit checking its own site)\n"
+    "\n"
+    "By default every registered website is crawled and checked, then every\n"
+    "registered new-media account: its feed (RSS, Atom, JSON Feed with _gov, a\n"
+    "Weibo timeline, saved WeChat pages; a URL or a file) is fetched or read, and\n"
+    "内容不更新 (media.stale), 互动回应差 (media.interaction), comment-area\n"
+    "advertising (media.comment_ads) and post wording (media.security) are judged.\n"
+    "An unreadable feed is a media.feed_error finding for that account (exit\n"
+    "status 3). The network options apply to feeds too. See docs/new-media.md.\n";
 
 static const char inspect_options_zh[] =
     "  --round NAME          检查轮次（首次使用时创建）\n"
@@ -152,11 +149,6 @@ static const char inspect_options_zh[] =
     "  --media ID            只检查该新媒体账号（可重复；未给 --site 时不检查网站）\n"
     "  --sites-only          只检查网站\n"
     "  --media-only          只检查新媒体账号\n"
-    "默认先抓取并检查全部登记网站，再检查全部登记的新媒体账号：抓取或读取其数据源\n"
-    "（RSS、Atom、带 _gov 扩展的 JSON Feed、微博时间线、保存的微信文章页），判定\n"
-    "内容不更新（media.stale）、互动回应差（media.interaction）和留言区商业广告\n"
-    "（media.comment_ads）；数据源无法读取时记为 media.feed_error。下列网络选项\n"
-    "同样用于抓取数据源。\n"
     "  --resolve HOST:PORT:ADDR   访问 HOST:PORT 时连接 ADDR（同 curl；可重复）\n"
     "  --connect-to HOST:PORT:CONNECT-HOST:CONNECT-PORT   访问 HOST:PORT 时改连该地址，\n"
     "                        请求中的主机名不变（同 curl；HOST 或 PORT 为空表示任意；可重复）\n"
@@ -168,7 +160,14 @@ static const char inspect_options_zh[] =
     "  --timeout SECONDS     单个请求超时秒数（默认 30）\n"
     "  --user-agent S        User-Agent 请求头\n"
     "  --proxy URL           HTTP 代理（默认读取 http_proxy/https_proxy/no_proxy）\n"
-    "  --ignore-robots       忽略 robots.txt（单位自查本单位网站时使用）\n";
+    "  --ignore-robots       忽略 robots.txt（单位自查本单位网站时使用）\n"
+    "\n"
+    "默认先抓取并检查全部登记网站，再检查全部登记的新媒体账号：抓取或读取其数据源\n"
+    "（RSS、Atom、带 _gov 扩展的 JSON Feed、微博时间线、保存的微信文章页；网址或文件），\n"
+    "判定内容不更新（media.stale）、互动回应差（media.interaction）、留言区商业广告\n"
+    "（media.comment_ads）和发布内容表述（media.security）。数据源无法读取时为该账号\n"
+    "记录 media.feed_error（退出状态 3）。网络选项同样用于抓取数据源。详见\n"
+    "docs/new-media.md。\n";
 
 int cmd_inspect(const cli_globals *g, int argc, char **argv) {
     if (cli_wants_help(argc, argv)) {

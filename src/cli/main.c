@@ -34,9 +34,10 @@ const cli_command cli_commands[] = {
      "Print the rule set in force (the built-in national set, or --rules FILE merged on it).",
      "打印当前生效的指标规则集（内置国家规则集，或以 --rules 文件覆盖后的结果）。"},
     {"inspect", cmd_inspect,
-     "--round NAME --as-of YYYY-MM-DD [--label TEXT] [--site CODE]... [--sites-only] [options]",
-     "Crawl and check the registered websites for a round: broken links and crawl coverage.",
-     "按轮次抓取并检查登记的网站：错链与抓取覆盖情况。"},
+     "--round NAME --as-of YYYY-MM-DD [--label TEXT] [--site CODE]... [--media ID]... "
+     "[--sites-only|--media-only] [options]",
+     "Check the registered websites (crawl, links, freshness ...) and new-media accounts (feeds) for a round.",
+     "按轮次检查登记的网站（抓取、错链、更新等）和新媒体账号（数据源）。"},
     {"findings", cmd_findings, "--round NAME [--target ID] [--format table|json|csv]",
      "The findings of a round with their evidence.", "列出某轮次发现的问题及证据。"},
     {"review list", cmd_review_list,

@@ -2,6 +2,7 @@
 
 #include "core/date.h"
 #include "core/fileio.h"
+#include "core/grow.h"
 #include "core/lang.h"
 #include "core/sbuf.h"
 #include "core/textenc.h"
@@ -40,26 +41,17 @@ static char *feed_dup(const char *s, size_t len) {
 static char *feed_dups(const char *s) { return feed_dup(s, s ? strlen(s) : 0); }
 
 static feed_post *feed_add_post(feed_account *a) {
-    if (a->nposts >= FEED_MAX_POSTS) return NULL;
-    if ((a->nposts & (a->nposts - 1)) == 0) { /* grow at powers of two */
-        size_t cap = a->nposts ? a->nposts * 2 : 8;
-        feed_post *p = realloc(a->posts, cap * sizeof *p);
-        if (!p) return NULL;
-        a->posts = p;
-    }
+    if (a->nposts >= FEED_MAX_POSTS || !grow_for_one(&a->posts, &a->posts_cap, a->nposts, sizeof *a->posts, 8))
+        return NULL;
     feed_post *p = &a->posts[a->nposts++];
     memset(p, 0, sizeof *p);
     return p;
 }
 
 static feed_comment *feed_add_comment(feed_post *p) {
-    if (p->ncomments >= FEED_MAX_COMMENTS) return NULL;
-    if ((p->ncomments & (p->ncomments - 1)) == 0) {
-        size_t cap = p->ncomments ? p->ncomments * 2 : 4;
-        feed_comment *c = realloc(p->comments, cap * sizeof *c);
-        if (!c) return NULL;
-        p->comments = c;
-    }
+    if (p->ncomments >= FEED_MAX_COMMENTS ||
+        !grow_for_one(&p->comments, &p->comments_cap, p->ncomments, sizeof *p->comments, 4))
+        return NULL;
     feed_comment *c = &p->comments[p->ncomments++];
     memset(c, 0, sizeof *c);
     return c;
@@ -153,17 +145,22 @@ static bool feed_tag_is(const char *p, const char *end, const char *name) {
 char *feed_html_text(const char *html, size_t len, size_t max) {
     sbuf b = SBUF_INIT;
     const char *p = html, *end = html + len;
-    bool space = true; /* drop leading white space */
+    bool space = true;  /* drop leading white space */
+    bool no_gt = false; /* no '>' after the last failed search: stop looking (linear time) */
     sbuf_reserve(&b, len < max ? len + 1 : max + 1);
     while (p < end && b.len < max && !b.oom) {
-        if (*p == '<') {
+        /* A tag starts with a letter, '/', '!' or '?' and ends with '>':
+         * "1 < 2" or "a<b" in plain text is text. */
+        const char *gt = NULL;
+        if (*p == '<' && !no_gt && p + 1 < end &&
+            (isalpha((unsigned char)p[1]) || p[1] == '/' || p[1] == '!' || p[1] == '?'))
+            no_gt = !(gt = memchr(p + 1, '>', (size_t)(end - p - 1)));
+        if (gt) {
             const char *q = p + 1;
             bool skip_body = feed_tag_is(q, end, "script") || feed_tag_is(q, end, "style");
             bool block = feed_tag_is(q, end, "br") || feed_tag_is(q, end, "p") ||
                          feed_tag_is(q, end, "/p") || feed_tag_is(q, end, "div") ||
                          feed_tag_is(q, end, "/div") || feed_tag_is(q, end, "li");
-            const char *gt = memchr(q, '>', (size_t)(end - q));
-            if (!gt) break;
             p = gt + 1;
             if (skip_body) {
                 const char *close = p;

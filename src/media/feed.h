@@ -61,14 +61,14 @@ typedef struct feed_post {
     int64_t published_ms;
     bool dated;       /* false: no readable date */
     feed_comment *comments;
-    size_t ncomments;
+    size_t ncomments, comments_cap;
 } feed_post;
 
 typedef struct feed_account {
     const char *format;   /* "rss", "atom", "jsonfeed", "weibo", "wechat" (static) */
     char *name;
     feed_post *posts;     /* in source order */
-    size_t nposts;
+    size_t nposts, posts_cap;
     bool has_interaction; /* a `_gov.interaction` object was present */
     feed_tri comments, messages, menu_entry, auto_reply_only;
     bool captured;        /* captured_ms is known */

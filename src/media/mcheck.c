@@ -3,6 +3,7 @@
 #include "core/date.h"
 #include "core/lang.h"
 #include "core/sbuf.h"
+#include "core/textenc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +150,7 @@ static bool mc_stale(const mcheck_env *env, const feed_account *a, mcheck_emit_f
     }
     if (unknown) {
         sum->stale_unknown = true;
+        snprintf(sum->unjudged_reason, sizeof sum->unjudged_reason, "%s", summary);
         json_object_set_new(ev, "reason", json_string(unknown));
         json_object_set_new(ev, "unjudged", mc_unjudged("media.stale"));
         free(days);
@@ -335,10 +337,19 @@ bool mcheck_account(const mcheck_env *env, const feed_account *a, mcheck_emit_fn
            mc_ads(env, a, emit, ud, sum) && mc_security(env, a, emit, ud, sum);
 }
 
+/* A string from outside (an error message cut to its buffer, a path) as
+ * JSON: up to its first byte that is not UTF-8. */
+static json_t *mc_str_valid(const char *s) {
+    if (!s) s = "";
+    size_t bad = 0, n = strlen(s);
+    if (!utf8_valid(s, n, &bad)) n = bad;
+    return json_stringn(s, n);
+}
+
 json_t *mcheck_feed_error_evidence(const rules *r, const char *source, const char *reason) {
     json_t *ev = json_object();
-    json_object_set_new(ev, "source", json_string(source ? source : ""));
-    json_object_set_new(ev, "reason", json_string(reason ? reason : ""));
+    json_object_set_new(ev, "source", mc_str_valid(source));
+    json_object_set_new(ev, "reason", mc_str_valid(reason));
     json_t *un = json_array();
     size_t n = rules_keys_len(r, "indicators");
     for (size_t i = 0; i < n; i++) {

@@ -74,6 +74,7 @@ typedef struct mcheck_summary {
     int posts, dated, comments;
     bool stale, stale_unknown;
     char newest[11];                  /* "YYYY-MM-DD" of the newest post up to T, or "" */
+    char unjudged_reason[1200];       /* when stale_unknown: why, for people */
     int findings;
 } mcheck_summary;
 

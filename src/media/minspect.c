@@ -1,9 +1,11 @@
 #include "media/minspect.h"
 
 #include "core/date.h"
+#include "core/grow.h"
 #include "core/lang.h"
 #include "core/log.h"
 #include "core/strmap.h"
+#include "core/textenc.h"
 #include "media/mtext.h"
 
 #include <signal.h>
@@ -51,7 +53,7 @@ typedef struct mi_run {
  * the usual case, and what keeps 10,000 accounts linear. */
 typedef struct mi_prior {
     int64_t *ids;
-    size_t n;
+    size_t n, cap;
 } mi_prior;
 
 static const char *const mi_prefixes[] = {"media.", "post."};
@@ -76,12 +78,10 @@ static bool mi_prior_add(const finding_rec *f, void *ud) {
             return false;
         }
     }
-    int64_t *ids = realloc(pr->ids, (pr->n + 1) * sizeof *ids);
-    if (!ids) {
+    if (!grow_for_one(&pr->ids, &pr->cap, pr->n, sizeof *pr->ids, 4)) {
         run->failed = !err_set(&run->e, ERR_NOMEM, "out of memory");
         return false;
     }
-    pr->ids = ids;
     pr->ids[pr->n++] = f->id;
     return true;
 }
@@ -142,16 +142,8 @@ static bool mi_record(void *ud, const mcheck_finding *f) {
     int64_t id = 0;
     bool ok = store_finding_record(run->s, &fr, &id, &run->e);
     free(evidence);
-    if (ok && run->nids == run->capids) {
-        size_t cap = run->capids ? run->capids * 2 : 16;
-        int64_t *p = realloc(run->ids, cap * sizeof *p);
-        if (p) {
-            run->ids = p;
-            run->capids = cap;
-        } else {
-            ok = err_set(&run->e, ERR_NOMEM, "out of memory");
-        }
-    }
+    if (ok && !grow_for_one(&run->ids, &run->capids, run->nids, sizeof *run->ids, 16))
+        ok = err_set(&run->e, ERR_NOMEM, "out of memory");
     if (ok) run->ids[run->nids++] = id;
     else run->failed = true;
     return ok;
@@ -162,6 +154,14 @@ static bool mi_record(void *ud, const mcheck_finding *f) {
 static void mi_account(mi_run *run, const media_rec *m, const feed_account *a, const char *reason,
                        int64_t observed_ms) {
     if (run->failed) return;
+    /* An error message cut to its buffer may end inside a character. */
+    char rbuf[1100];
+    if (reason) {
+        snprintf(rbuf, sizeof rbuf, "%s", reason);
+        size_t bad;
+        if (!utf8_valid(rbuf, strlen(rbuf), &bad)) rbuf[bad] = '\0';
+        reason = rbuf;
+    }
     run->cur = m;
     run->nids = 0;
     run->observed_ms = observed_ms;
@@ -189,20 +189,20 @@ static void mi_account(mi_run *run, const media_rec *m, const feed_account *a, c
         ok = mi_record(run, &f);
         sum.findings = 1;
     }
-    /* The round now knows the account was checked, and how far: an
-     * unreadable source or a capture too old leaves it unjudged. */
+    /* How far the account was checked, for the judge: failed (nothing read),
+     * incomplete (freshness not judged), complete. */
     if (ok) {
-        char when[40];
-        date_format_iso(observed_ms, 480, when, sizeof when);
+        char when[40], why[1200];
+        date_format_iso(mi_now_ms(), run->env.zone, when, sizeof when);
+        const char *state = !a ? "failed" : sum.stale_unknown ? "incomplete" : "complete";
+        if (!a) snprintf(why, sizeof why, L("the source could not be read: %s", "数据源无法读取：%s"), reason);
+        else if (sum.stale_unknown) snprintf(why, sizeof why, "%s", sum.unjudged_reason);
+        else why[0] = '\0';
         round_target_rec t = {.round_id = run->round->id,
                               .target = m->media_id,
                               .target_kind = "media",
-                              .state = !a ? "failed" : sum.stale_unknown ? "incomplete" : "complete",
-                              .reason = !a ? (char *)reason
-                                        : sum.stale_unknown
-                                            ? (char *)L("the capture is too old to judge 内容不更新",
-                                                        "采集时间过早，无法判定内容不更新")
-                                            : "",
+                              .state = (char *)state,
+                              .reason = why,
                               .checked_at = when};
         ok = store_target_checked(run->s, &t, &run->e);
     }

@@ -16,10 +16,14 @@
  * For an account read successfully, its media.* and post.* findings not
  * seen again are marked gone (a previous media.feed_error included).
  *
- * "Could not be judged" is therefore visible to the judge as a finding:
- * media.feed_error (the whole account) or media.stale_unknown (freshness
- * only: capture too old, or no readable dates), both informational, both
- * with evidence.unjudged listing the indicator codes left unjudged.
+ * "Could not be judged" is visible to the judge twice: as the round's
+ * target state (store_target_checked: "failed" with the reason for an
+ * unreadable source, "incomplete" with the reason when freshness could not
+ * be judged, "complete" otherwise — every account read gets a row, findings
+ * or not), and as a finding: media.feed_error (the whole account) or
+ * media.stale_unknown (freshness only: capture too old, or no readable
+ * dates), both informational, both with evidence.unjudged listing the
+ * indicator codes left unjudged.
  */
 #ifndef GI_MEDIA_MINSPECT_H
 #define GI_MEDIA_MINSPECT_H

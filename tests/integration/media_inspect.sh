@@ -30,12 +30,20 @@ cat > reg/feeds/stale.json <<'JSON'
   "_gov": { "checked_at": "2020-08-10T09:00:00+08:00",
             "interaction": { "comments": true, "messages": true, "menu_entry": true, "auto_reply_only": false } },
   "items": [ { "id": "b1", "url": "https://mp.invalid/b1", "title": "边界前一分钟",
+               "content_text": "庆祝中华人民共合国成立",
                "date_published": "2020-07-27T23:59:00+08:00" } ] }
 JSON
 cat > reg/feeds/old_capture.json <<'JSON'
 { "version": "https://jsonfeed.org/version/1.1", "title": "旧采集",
   "_gov": { "checked_at": "2020-08-01T09:00:00+08:00" },
   "items": [ { "id": "c1", "title": "很久以前", "date_published": "2020-05-01T09:00:00+08:00" } ] }
+JSON
+# An old capture with open interaction: readable, but freshness not judged.
+cat > reg/feeds/old_open.json <<'JSON'
+{ "version": "https://jsonfeed.org/version/1.1", "title": "旧采集但互动正常",
+  "_gov": { "checked_at": "2020-08-01T09:00:00+08:00",
+            "interaction": { "comments": true, "messages": true, "menu_entry": true, "auto_reply_only": false } },
+  "items": [ { "id": "d1", "title": "七月", "date_published": "2020-07-30T09:00:00+08:00" } ] }
 JSON
 # Served feeds: RSS in GBK, an HTML page where a feed should be, a 404.
 cp "$D/gbk.xml" www/feed.xml
@@ -56,6 +64,7 @@ wb-http,微博,神木发布,,示范市,http://127.0.0.1:$PORT/feed.xml
 wb-html,微博,网页,,示范市,http://127.0.0.1:$PORT/gone.xml
 wb-404,微博,不存在,,示范市,http://127.0.0.1:$PORT/missing.xml
 wb-old,微博,旧,,示范市,http://127.0.0.1:$PORT/old.json
+wx-oldopen,微信,旧采集但互动正常,,示范市,feeds/old_open.json
 CSV
 run gi media import reg/media.csv
 expect_rc 0 "import"
@@ -63,7 +72,7 @@ expect_rc 0 "import"
 run gi inspect --round R --as-of 2020-08-10 --media-only --delay 0
 expect_rc 3 "unreadable feeds make a partial run"
 expect_out "wx-fresh: jsonfeed, 1 posts, newest 2020-07-28, 3 findings"
-expect_out "wx-stale: jsonfeed, 1 posts, newest 2020-07-27, 1 findings; stale"
+expect_out "wx-stale: jsonfeed, 1 posts, newest 2020-07-27, 2 findings; stale"
 expect_out "wx-old: jsonfeed, 1 posts, newest 2020-05-01, 2 findings; freshness not judged"
 expect_out "wb-rss: rss, 4 posts, newest 2020-08-05"
 expect_out "wb-atom: atom, 2 posts, newest 2020-08-03"
@@ -72,7 +81,7 @@ expect_out "wb-bad: unreadable:"; expect_out "not well-formed XML"
 expect_out "wb-http: rss, 1 posts, newest 2020-08-06"
 expect_out "wb-html: unreadable:"; expect_out "an HTML page, not a feed"
 expect_out "wb-404: unreadable: http://127.0.0.1:$PORT/missing.xml: HTTP 404"
-expect_out "round R: 11 accounts inspected, 3 unreadable"
+expect_out "round R: 12 accounts inspected, 3 unreadable"
 expect_err "3 accounts could not be read"
 expect_no_out "sites inspected" "--media-only runs no websites"
 
@@ -97,6 +106,8 @@ expect_out "wx-stale media.stale confirmed media.stale"
 expect_out '"longest_gap": {"days": 78, "from": "2020-05-10", "months": 3, "to": "2020-07-27"}'
 expect_out '"newest": {"date": "2020-07-27T23:59:00+08:00", "title": "边界前一分钟", "url": "https://mp.invalid/b1"}'
 expect_no_out "wx-stale media.interaction" "open interaction is no finding"
+expect_out "wx-stale post.wording pending media.security"
+expect_out '"suggestion": "中华人民共和国"'
 expect_out "wx-old media.stale_unknown confirmed media.unjudged"
 expect_out '"reason": "capture_too_old"'
 expect_out "wx-old media.interaction_unknown pending media.interaction"
@@ -108,6 +119,21 @@ expect_out "wb-html media.feed_error"
 expect_no_out "wb-http media.feed_error" "the GBK feed over HTTP is read"
 expect_out "wb-old media.stale confirmed"
 expect_out '"capture_source": "fetch"'
+
+# The judge sees how far each account was checked.
+run gi verdicts --round R --format json
+OUT=$(python3 - "$OUT" <<'PY'
+import json, sys
+for t in json.loads(sys.argv[1])["targets"]:
+    if t["kind"] == "media":
+        print(t["id"], t["verdict"], ",".join(t["vetoes"]), t.get("reason") or "-")
+PY
+)
+expect_out "wx-fresh fail media.interaction -"
+expect_out "wb-old fail media.stale -"
+expect_out "wb-404 unknown  the source could not be read: http://127.0.0.1:$PORT/missing.xml: HTTP 404"
+expect_out "wx-oldopen unknown  freshness not judged: the data was captured 2020-08-01T09:00:00+08:00, 9 days before 2020-08-10"
+expect_out "wb-rss pending" "interaction unknown awaits review"
 
 # Fix the broken feed and make the stale account fresh: re-running marks
 # what was not seen again as gone, and keeps the rest.
@@ -127,6 +153,20 @@ PY
 expect_out "wb-bad media.feed_error gone"
 expect_out "wx-stale media.stale gone"
 expect_out "wb-404 media.feed_error confirmed" "accounts not named are left alone"
+
+# Many feeds at once through one fetcher: 150 served accounts in a new round.
+mkdir -p many
+echo "media_id,platform,name,source" > many/media.csv
+for i in $(seq 1 150); do
+  printf '{"version":"https://jsonfeed.org/version/1.1","title":"n%s","_gov":{"checked_at":"2020-08-10T08:00:00+08:00"},"items":[{"id":"1","date_published":"2020-08-0%sT09:00:00+08:00"}]}' \
+    "$i" $((i % 9 + 1)) > "www/n$i.json"
+  echo "n$i,微博,n$i,http://127.0.0.1:$PORT/n$i.json" >> many/media.csv
+done
+run gi media import many/media.csv
+run gi inspect --round M --as-of 2020-08-10 --delay 0 --per-host 16 --concurrency 64 $(printf -- '--media n%s ' $(seq 1 150))
+expect_rc 0 "150 served feeds"
+expect_out "round M: 150 accounts inspected, 0 unreadable, 0 stale"
+expect_eq "$(grep -c ': jsonfeed, 1 posts' <<<"$OUT")" 150 "every served account read"
 
 # Selection and help.
 run gi inspect --round R --sites-only --media-only

@@ -314,6 +314,21 @@ static void test_html_text(void **state) {
     char *t = feed_html_text(h, strlen(h), 1000);
     assert_string_equal(t, "a <b> 中文&bogus; end");
     free(t);
+    t = feed_html_text("1 < 2 <3 和 a<b", strlen("1 < 2 <3 和 a<b"), 100); /* not tags */
+    assert_string_equal(t, "1 < 2 <3 和 a<b");
+    free(t);
+    t = feed_html_text("x <b unclosed", strlen("x <b unclosed"), 100);
+    assert_string_equal(t, "x <b unclosed");
+    free(t);
+    /* many '<' and no '>' (hostile): linear, kept as text */
+    size_t n = 200000;
+    char *big = malloc(n + 1);
+    for (size_t i = 0; i < n; i++) big[i] = i % 2 ? 'a' : '<';
+    big[n] = '\0';
+    t = feed_html_text(big, n, n);
+    assert_int_equal(strlen(t), n);
+    free(t);
+    free(big);
     t = feed_html_text("中文字", strlen("中文字"), 4); /* cut at a character boundary */
     assert_string_equal(t, "中");
     free(t);

@@ -20,6 +20,8 @@
 #include "judge/rules.h"
 #include "media/adclass.h"
 #include "media/mcheck.h"
+#include "media/mtext.h"
+#include "text/text.h"
 
 #define ZONE 480
 
@@ -60,7 +62,7 @@ static feed_account *acct(const char *captured, size_t n, const char *const *dat
     a->posts = calloc(n ? n : 1, sizeof *a->posts);
     a->nposts = n;
     for (size_t i = 0; i < n; i++) {
-        char b[32];
+        char b[64];
         snprintf(b, sizeof b, "p%zu", i + 1);
         a->posts[i].id = strdup(b);
         snprintf(b, sizeof b, "https://x.invalid/%zu", i + 1);
@@ -366,6 +368,41 @@ static void test_security_hook(void **state) {
     acct_free(a);
 }
 
+/* The real text engine through mtext: wording and harmful words in posts,
+ * not typos, and the lexicon's except-contexts respected. */
+static void test_text_engine(void **state) {
+    (void)state;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/../../data", GI_TEST_DATA);
+    err e = {0};
+    text_engine *t = text_engine_load_with_dict(dir, "", &e);
+    if (!t) fail_msg("text engine: %s", e.msg);
+    const char *d[] = {"2020-08-09T12:00:00+08:00", "2020-08-08T12:00:00+08:00", "2020-08-07T12:00:00+08:00"};
+    feed_account *a = acct("2020-08-10T12:00:00+08:00", 3, d);
+    free(a->posts[0].text);
+    a->posts[0].text = strdup("热烈庆祝中华人民共合国成立七十一周年");
+    free(a->posts[1].title);
+    a->posts[1].title = strdup("澳门银河在线注册");
+    free(a->posts[2].text);
+    a->posts[2].text = strdup("严厉打击澳门银河等网络赌博犯罪"); /* a warning, not an advert */
+    mtext mt = {.engine = t, .zone = ZONE};
+    mcheck_text_engine hook;
+    mtext_hook(&mt, &hook);
+    mcheck_env env = {.r = R, .zone = ZONE, .ads = A, .text = &hook, .ty = 2020, .tm = 8, .td = 10};
+    got g = {0};
+    mcheck_summary s;
+    assert_true(mcheck_account(&env, a, collect, &g, &s));
+    int w = find(&g, "post.wording"), h = find(&g, "post.harmful");
+    assert_true(w >= 0 && h >= 0);
+    assert_string_equal(g.subject[w], "p1|中华人民共合国");
+    assert_non_null(strstr(g.evidence[w], "\"suggestion\":\"中华人民共和国\""));
+    assert_string_equal(g.subject[h], "p2|澳门银河");
+    for (int i = 0; i < g.n; i++) assert_null(strstr(g.subject[i], "p3|"));
+    got_free(&g);
+    acct_free(a);
+    text_engine_free(t);
+}
+
 static void test_feed_error_evidence(void **state) {
     (void)state;
     json_t *ev = mcheck_feed_error_evidence(R, "https://x.invalid/feed", "HTTP 404");
@@ -382,7 +419,7 @@ int main(void) {
         cmocka_unit_test(test_capture_age),    cmocka_unit_test(test_undated),
         cmocka_unit_test(test_variant_window), cmocka_unit_test(test_interaction),
         cmocka_unit_test(test_comment_ads),    cmocka_unit_test(test_security_hook),
-        cmocka_unit_test(test_feed_error_evidence),
+        cmocka_unit_test(test_text_engine),    cmocka_unit_test(test_feed_error_evidence),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
