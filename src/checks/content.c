@@ -107,6 +107,7 @@ typedef struct content_scan {
     const crawl_page *p;
     const page_text *block;
     size_t block_len;
+    text_srcmap map;
 } content_scan;
 
 static bool content_on_match(const text_match *m, void *ud) {
@@ -149,8 +150,7 @@ static bool content_on_match(const text_match *m, void *ud) {
     if (cs->p->depth == 0) h->home = true;
     if (json_array_size(h->pages) < CONTENT_PAGES_KEPT) {
         const page *pg = cs->p->model;
-        size_t off = text_source_offset(pg->html, pg->html_len, cs->block->offset, cs->block->text,
-                                        m->start, m->end);
+        size_t off = text_srcmap_offset(&cs->map, m->start, m->end);
         int line, col;
         page_line_col(pg, off, &line, &col);
         char *ctx = text_context(cs->block->text, cs->block_len, m->start, m->end,
@@ -191,7 +191,8 @@ static void content_on_page(check_ctx *c, void *state, const crawl_page *p) {
     page_text title = {pg->title, text_title_offset(pg->html, pg->html_len), "title"};
     for (size_t i = pg->title && *pg->title ? 0 : 1; i <= pg->ntexts; i++) {
         const page_text *b = i == 0 ? &title : &pg->texts[i - 1];
-        content_scan cs = {st, p, b, strlen(b->text)};
+        content_scan cs = {st, p, b, strlen(b->text), {0}};
+        text_srcmap_init(&cs.map, pg->html, pg->html_len, b->text, b->offset);
         text_scan_opts bo = so;
         /* A block that is a dated list item's title carries that item's date. */
         if (from_items) item_date_for(pg, b->text, &bo.pub_year, &bo.pub_month, &bo.pub_day);

@@ -20,6 +20,7 @@
 
 #define TEXT_MAX_BYTES (32u << 20)
 #define CONTEXT_CHARS 20
+#define MAX_SHOWN 10000 /* findings printed; more are counted (a hostile or garbled file) */
 
 typedef struct text_out {
     cli_format format;
@@ -32,15 +33,35 @@ typedef struct text_out {
     const char *src;       /* the input as decoded */
     size_t src_len;
     size_t block_offset;   /* HTML: where the block starts in src; SIZE_MAX: plain text */
+    text_srcmap map;       /* HTML: the block's matches to the source */
+    size_t pos_off;        /* the last position computed, to count lines from there */
+    int pos_line, pos_col;
 } text_out;
+
+/* Line and column of a source offset, counting on from the previous one
+ * when it is further on (matches arrive mostly in order). */
+static void out_line_col(text_out *o, size_t off, int *line, int *col) {
+    if (off < o->pos_off || o->pos_line == 0) {
+        o->pos_off = 0;
+        o->pos_line = 1;
+        o->pos_col = 1;
+    }
+    int l, c;
+    text_line_col(o->src + o->pos_off, o->src_len - o->pos_off, off - o->pos_off, &l, &c);
+    *line = o->pos_line + l - 1;
+    *col = l == 1 ? o->pos_col + c - 1 : c;
+    o->pos_off = off;
+    o->pos_line = *line;
+    o->pos_col = *col;
+}
 
 static bool on_match(const text_match *m, void *ud) {
     text_out *o = ud;
-    size_t off = o->block_offset == SIZE_MAX ? m->start : text_source_offset(o->src, o->src_len, o->block_offset, o->scanned, m->start, m->end);
+    if (++o->n > MAX_SHOWN) return true;
+    size_t off = o->block_offset == SIZE_MAX ? m->start : text_srcmap_offset(&o->map, m->start, m->end);
     int line, col;
-    text_line_col(o->src, o->src_len, off, &line, &col);
+    out_line_col(o, off, &line, &col);
     char *ctx = text_context(o->scanned, o->scanned_len, m->start, m->end, CONTEXT_CHARS);
-    o->n++;
     if (o->format == FMT_TABLE) {
         char ls[16], cs[16];
         snprintf(ls, sizeof ls, "%d", line);
@@ -100,6 +121,7 @@ int cmd_text(const cli_globals *g, int argc, char **argv) {
             "  --dict PATH        word-frequency dictionary of the detector (jieba format)\n"
             "  Lines and columns (in characters, from 1) refer to the input as given; for\n"
             "  HTML, to the matched text in the source. Lexicons: <data>/lexicons/*.tsv.\n"
+            "  At most 10,000 findings are printed (the count is on stderr).\n"
             "  Exit status 3 when something is found, 0 when nothing is.\n",
             "  FILE|-             待发布的稿件：纯文本（可每行一句）或 HTML，UTF-8、GBK 或 GB18030\n"
             "                     （自动识别）；- 表示从标准输入读取\n"
@@ -110,7 +132,8 @@ int cmd_text(const cli_globals *g, int argc, char **argv) {
             "  --no-stat          只用词库，不用统计方法检查错别字\n"
             "  --dict PATH        统计检测所用的词频词典（jieba 格式）\n"
             "  行号与列号（按字符计，从 1 开始）指输入原文；HTML 指源码中匹配文字的位置。\n"
-            "  词库：<数据目录>/lexicons/*.tsv。发现问题时退出码为 3，未发现为 0。\n");
+            "  词库：<数据目录>/lexicons/*.tsv。最多列出 10000 处（总数见标准错误输出）。\n"
+            "  发现问题时退出码为 3，未发现为 0。\n");
         return EXIT_OK;
     }
     static const struct option opts[] = {
@@ -161,7 +184,7 @@ int cmd_text(const cli_globals *g, int argc, char **argv) {
         goto out;
     }
     so.whitelist = wl;
-    if (!(t = text_engine_load_with_dict(cli_data_dir(), dict, &e))) {
+    if (!(t = text_engine_load_with_dict(cli_data_dir(), stat ? dict : "", &e))) {
         status = cli_fail(&e);
         goto out;
     }
@@ -201,12 +224,14 @@ int cmd_text(const cli_globals *g, int argc, char **argv) {
             o.scanned = pg->title;
             o.scanned_len = strlen(pg->title);
             o.block_offset = text_title_offset(pg->html, pg->html_len);
+            text_srcmap_init(&o.map, pg->html, pg->html_len, o.scanned, o.block_offset);
             text_scan(t, o.scanned, o.scanned_len, &so, on_match, &o);
         }
         for (size_t i = 0; i < pg->ntexts; i++) {
             o.scanned = pg->texts[i].text;
             o.scanned_len = strlen(o.scanned);
             o.block_offset = pg->texts[i].offset;
+            text_srcmap_init(&o.map, pg->html, pg->html_len, o.scanned, o.block_offset);
             text_scan(t, o.scanned, o.scanned_len, &so, on_match, &o);
         }
     } else {
@@ -214,6 +239,9 @@ int cmd_text(const cli_globals *g, int argc, char **argv) {
         o.src_len = o.scanned_len = dec.len;
         text_scan(t, dec.text, dec.len, &so, on_match, &o);
     }
+    if (o.n > MAX_SHOWN)
+        fprintf(stderr, L("govinspect: %ld findings, the first %d shown\n", "govinspect：共 %ld 处，只列出前 %d 处\n"),
+                o.n, MAX_SHOWN);
     if (o.format == FMT_TABLE) {
         if (o.n) table_print(o.tab, stdout);
         printf(L("%ld findings\n", "共 %ld 处\n"), o.n);

@@ -27,7 +27,7 @@ typedef struct dict_slot {
 struct text_dict {
     char *buf;
     dict_slot *slots;
-    uint32_t *mask; /* MASK_MAXCP entries */
+    uint32_t *mask[2]; /* MASK_MAXCP entries each: cover_freq, word_freq */
     size_t cap, n;
     double total;
 };
@@ -59,12 +59,13 @@ void text_dict_free(text_dict *d) {
     if (!d) return;
     free(d->buf);
     free(d->slots);
-    free(d->mask);
+    free(d->mask[0]);
+    free(d->mask[1]);
     free(d);
 }
 
 /* Marks the characters of a word in the (length, position) mask. */
-static void mask_word(text_dict *d, const char *w, size_t wl) {
+static void mask_word(uint32_t *mask, const char *w, size_t wl) {
     int32_t cps[7];
     int n = 0;
     for (size_t i = 0; i < wl;) {
@@ -75,10 +76,10 @@ static void mask_word(text_dict *d, const char *w, size_t wl) {
         cps[n++] = cp;
     }
     if (n < 2 || n > 6) return;
-    for (int p = 0; p < n; p++) d->mask[cps[p]] |= MASK_BIT(n, p);
+    for (int p = 0; p < n; p++) mask[cps[p]] |= MASK_BIT(n, p);
 }
 
-text_dict *text_dict_load(const char *path, uint32_t mask_freq, err *e) {
+text_dict *text_dict_load(const char *path, uint32_t cover_freq, uint32_t word_freq, err *e) {
     text_dict *d = calloc(1, sizeof *d);
     size_t len = 0;
     if (!d) {
@@ -94,8 +95,9 @@ text_dict *text_dict_load(const char *path, uint32_t mask_freq, err *e) {
     d->cap = 1024;
     while (d->cap < lines * 2) d->cap *= 2;
     d->slots = calloc(d->cap, sizeof *d->slots);
-    d->mask = calloc(MASK_MAXCP, sizeof *d->mask);
-    if (!d->slots || !d->mask) {
+    d->mask[0] = calloc(MASK_MAXCP, sizeof *d->mask[0]);
+    d->mask[1] = calloc(MASK_MAXCP, sizeof *d->mask[1]);
+    if (!d->slots || !d->mask[0] || !d->mask[1]) {
         text_dict_free(d);
         err_set(e, ERR_NOMEM, "out of memory");
         return NULL;
@@ -122,7 +124,8 @@ text_dict *text_dict_load(const char *path, uint32_t mask_freq, err *e) {
                 d->slots[j] = (dict_slot){(uint32_t)i, (uint32_t)f, (uint8_t)wl, (uint8_t)(h >> 56)};
                 d->n++;
                 d->total += (double)f;
-                if (f >= mask_freq) mask_word(d, d->buf + i, wl);
+                if (f >= cover_freq) mask_word(d->mask[0], d->buf + i, wl);
+                if (f >= word_freq) mask_word(d->mask[1], d->buf + i, wl);
             }
         }
     }
@@ -250,6 +253,13 @@ typedef struct run {
     size_t n;
 } run;
 
+/* Could cp[a..b) be a word of the mask at all? */
+static bool window_possible(const uint32_t *mask, const int32_t *cp, size_t a, size_t b) {
+    for (size_t k = a; k < b; k++)
+        if ((uint32_t)cp[k] >= MASK_MAXCP || !(mask[cp[k]] & MASK_BIT(b - a, k - a))) return false;
+    return true;
+}
+
 /* Frequency of the word made of characters cp[a..b). */
 static uint32_t word_freq(const text_dict *d, const int32_t *cp, size_t a, size_t b) {
     char w[64];
@@ -270,6 +280,9 @@ static double best_seg(const text_dict *d, const int32_t *cp, size_t a, size_t b
     for (size_t j = a + 1; j <= b; j++) {
         double bj = -1e300;
         for (size_t l = 1; l <= (size_t)maxw && l <= j - a; l++) {
+            /* Words rarer than cover_freq are left out: they barely move
+             * the sum, and the mask spares most look-ups. */
+            if (l > 1 && !window_possible(d->mask[0], cp, j - l, j)) continue;
             uint32_t f = word_freq(d, cp, j - l, j);
             if (!f && l > 1) continue;
             double v = best[j - l - a] + log10(f ? (double)f : 1.0) - lt;
@@ -293,7 +306,8 @@ static void scan_run(const text_dict *d, const text_confusion *c, const text_sta
     bool covered[RUN_MAX] = {0};
     for (size_t a = 0; a < n; a++)
         for (size_t l = 2; l <= (size_t)maxw && a + l <= n; l++)
-            if (word_freq(d, r->cp, a, a + l) >= conf->cover_freq && conf->cover_freq > 0)
+            if (conf->cover_freq > 0 && window_possible(d->mask[0], r->cp, a, a + l) &&
+                word_freq(d, r->cp, a, a + l) >= conf->cover_freq)
                 for (size_t k = a; k < a + l; k++) covered[k] = true;
     for (size_t i = 0; i < n && !*stop; i++) {
         if (covered[i]) continue;
@@ -322,13 +336,7 @@ static void scan_run(const text_dict *d, const text_confusion *c, const text_sta
                 for (size_t a = lo; a <= i; a++)
                     for (size_t b = i + 1; b <= hi; b++) {
                         if (b - a < 2 || b - a > (size_t)maxw) continue;
-                        bool possible = true;
-                        for (size_t k = a; k < b && possible; k++) {
-                            int32_t cp = r->cp[k];
-                            possible = (uint32_t)cp < MASK_MAXCP &&
-                                       (d->mask[cp] & MASK_BIT(b - a, k - a));
-                        }
-                        if (!possible) continue;
+                        if (!window_possible(d->mask[1], r->cp, a, b)) continue;
                         uint32_t f = word_freq(d, r->cp, a, b);
                         if (f > wf) { wf = f; wa = a; wb = b; }
                     }

@@ -401,7 +401,7 @@ static void stat_setup(text_engine *t, const char *lexdir, const char *dict_path
         err e2 = {0};
         sbuf cp = SBUF_INIT;
         sbuf_printf(&cp, "%s/confusion.txt", lexdir);
-        t->dict = text_dict_load(chosen, t->sconf.min_word_freq, &e2);
+        t->dict = text_dict_load(chosen, t->sconf.cover_freq, t->sconf.min_word_freq, &e2);
         if (t->dict) t->conf = text_confusion_load(sbuf_str(&cp), &e2);
         if (!t->dict || !t->conf) {
             sbuf_printf(&note, L("statistical detector off: %s", "统计检测未启用：%s"), e2.msg);
@@ -781,21 +781,40 @@ char *text_context(const char *s, size_t len, size_t start, size_t end, int ncha
     return sbuf_detach(&b);
 }
 
-size_t text_source_offset(const char *src, size_t src_len, size_t block_off, const char *block,
-                          size_t start, size_t end) {
+void text_srcmap_init(text_srcmap *m, const char *src, size_t src_len, const char *block,
+                      size_t block_off) {
+    *m = (text_srcmap){.src = src, .block = block, .src_len = src_len,
+                       .block_off = block_off > src_len ? src_len : block_off,
+                       .bpos = 0, .spos = block_off > src_len ? src_len : block_off};
+}
+
+size_t text_srcmap_offset(text_srcmap *m, size_t start, size_t end) {
     size_t ml = end - start;
-    const char *m = block + start;
-    if (ml == 0 || block_off >= src_len) return block_off;
+    if (ml == 0) return m->spos;
+    if (start < m->bpos) { /* out of order: start again from the block's beginning */
+        m->bpos = 0;
+        m->spos = m->block_off;
+    }
+    const char *mt = m->block + start;
     int before = 0;
-    for (const char *p = block; (p = memmem(p, (size_t)(block + start - p), m, ml)); p++) before++;
-    const char *q = src + block_off, *lim = src + src_len;
+    for (const char *p = m->block + m->bpos; (p = memmem(p, (size_t)(mt - p), mt, ml)); p++)
+        before++;
+    /* Markup between two places of the text is seldom more than a few times
+     * the text itself; the bound keeps a hostile page linear. */
+    size_t reach = 8 * (start - m->bpos + ml) + 4096;
+    const char *q = m->src + m->spos;
+    const char *lim = m->src + (m->src_len - m->spos > reach ? m->spos + reach : m->src_len);
     for (int k = 0; q < lim; k++) {
-        const char *f = memmem(q, (size_t)(lim - q), m, ml);
+        const char *f = memmem(q, (size_t)(lim - q), mt, ml);
         if (!f) break;
-        if (k == before) return (size_t)(f - src);
+        if (k == before) {
+            m->bpos = start;
+            m->spos = (size_t)(f - m->src);
+            return m->spos;
+        }
         q = f + 1;
     }
-    return block_off;
+    return m->spos;
 }
 
 size_t text_title_offset(const char *html, size_t len) {

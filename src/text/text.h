@@ -110,17 +110,27 @@ void text_line_col(const char *s, size_t len, size_t off, int *line, int *col);
  * Caller frees; NULL on out-of-memory. */
 char *text_context(const char *s, size_t len, size_t start, size_t end, int nchars);
 
-/* Where a match in a block of text extracted from HTML lies in the source:
- * the block's text is white-space collapsed and entity-decoded, so the match
- * is looked for literally in src from block_off, skipping as many earlier
- * occurrences as the block holds before it; block_off when it is not found
- * (an entity or a tag inside the word). */
-size_t text_source_offset(const char *src, size_t src_len, size_t block_off, const char *block,
-                          size_t start, size_t end);
+/* Where matches in a block of text extracted from HTML lie in the source.
+ * The block's text is white-space collapsed and entity-decoded, so a match
+ * is looked for literally in the source: the k-th occurrence of its text
+ * after the previous match (a synchronisation point) in the block is the
+ * k-th after the previous match's place in the source. A match not found
+ * near enough (an entity or a tag inside the word) gets the place of the
+ * previous match, or the block's offset. Linear in the block when matches
+ * come in order of start, as text_scan() gives them. The map points into
+ * src and block, which must outlive it. */
+typedef struct text_srcmap {
+    const char *src, *block;
+    size_t src_len, block_off;
+    size_t bpos, spos; /* the synchronisation point: block offset, source offset */
+} text_srcmap;
+void text_srcmap_init(text_srcmap *m, const char *src, size_t src_len, const char *block,
+                      size_t block_off);
+size_t text_srcmap_offset(text_srcmap *m, size_t start, size_t end);
 
 /* Where the text of an HTML page's <title> starts (just after the first
  * "<title...>" tag), or len when it has none: the block offset to give
- * text_source_offset() for matches in the title. */
+ * text_srcmap_init() for matches in the title. */
 size_t text_title_offset(const char *html, size_t len);
 
 /* "typo" "wording" "harmful" and the matching indicator. */

@@ -53,10 +53,11 @@ int text_split_tabs(const char *line, size_t ll, const char **f, size_t *fl, int
 
 typedef struct text_dict text_dict;
 
-/* Words of at least mask_freq also mark, per character, the (length,
- * position) pairs it holds in some word: the detector skips a window that no
- * word could fill without a look-up. */
-text_dict *text_dict_load(const char *path, uint32_t mask_freq, err *e);
+/* Words of at least cover_freq (mask 0) and of at least word_freq (mask 1)
+ * also mark, per character, the (length, position) pairs it holds in some
+ * such word: the detector skips a window that no word could fill without a
+ * look-up in the (much larger) table. */
+text_dict *text_dict_load(const char *path, uint32_t cover_freq, uint32_t word_freq, err *e);
 void text_dict_free(text_dict *d);
 /* Frequency of the word s[0..len), 0 when absent. */
 uint32_t text_dict_freq(const text_dict *d, const char *s, size_t len);

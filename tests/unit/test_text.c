@@ -320,12 +320,20 @@ static void test_line_col_and_context(void **state) {
     c = text_context(s, strlen(s), st, st + 6, 5);
     assert_string_equal(c, "行 第二行按装了 ab");
     free(c);
-    /* Source offsets of block text: the second occurrence maps to the second. */
-    const char *html = "<p>按装 <b>x</b>\n按装</p>";
-    size_t off = text_source_offset(html, strlen(html), 3, "按装 x 按装", 9, 15);
-    assert_int_equal(off, strlen("<p>按装 <b>x</b>\n"));
-    off = text_source_offset(html, strlen(html), 3, "按装 x 按装", 0, 6);
-    assert_int_equal(off, 3);
+    /* Source offsets of block text: the second occurrence maps to the second,
+     * in order and out of order; a match not in the source keeps the last place. */
+    const char *html = "<p>按装 <b>x</b>\n按装 &#25353;装</p>";
+    const char *block = "按装 x 按装 按装";
+    text_srcmap m;
+    text_srcmap_init(&m, html, strlen(html), block, 3);
+    assert_int_equal(text_srcmap_offset(&m, 0, 6), 3);
+    assert_int_equal(text_srcmap_offset(&m, 9, 15), strlen("<p>按装 <b>x</b>\n"));
+    assert_int_equal(text_srcmap_offset(&m, 16, 22), strlen("<p>按装 <b>x</b>\n"));
+    assert_int_equal(text_srcmap_offset(&m, 0, 6), 3);
+    text_srcmap_init(&m, html, strlen(html), block, 3);
+    assert_int_equal(text_srcmap_offset(&m, 9, 15), strlen("<p>按装 <b>x</b>\n"));
+    assert_int_equal(text_title_offset("<HEAD><Title lang=zh>t</title>", 30), 21);
+    assert_int_equal(text_title_offset("<titles>", 8), 8);
 }
 
 /* ---- statistical detector, with the bundled data and jieba's dictionary ---- */
