@@ -608,7 +608,12 @@ static bool judge_target(judge_ctx *j, verdict *v) {
         if (strcmp(js[i].f->status, "confirmed") == 0 && is_veto(r, js[i].indicator)) any_veto = true;
 
     bool score_fail = false;
-    if (v->is_site && !any_veto) {
+    /* A site that fails by a veto still has its deductions listed, but no
+     * score (indicators.md §1). */
+    if (v->is_site && any_veto) {
+        score_site(r, v, js, nj);
+        v->scored = false;
+    } else if (v->is_site) {
         score_site(r, v, js, nj);
         double bonus = 0;
         bool found = false;

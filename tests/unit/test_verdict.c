@@ -175,6 +175,7 @@ static void test_pending_then_confirmed(void **state) {
     checked(&w, "6100000001", "site", "complete", "");
     int64_t id = finding(&w, "6100000001", true, "text.wording", "国家卫生和计划生育委员会",
                          "site.security", "pending", "{}");
+    finding(&w, "6100000001", true, "text.typo", "按装", "content.typo", "confirmed", "{}");
     verdict_set vs;
     const verdict *v = judge(&w, &vs, NULL, "6100000001", true);
     assert_int_equal(v->state, VERDICT_PENDING);
@@ -186,11 +187,15 @@ static void test_pending_then_confirmed(void **state) {
     v = judge(&w, &vs, NULL, "6100000001", true);
     assert_int_equal(v->state, VERDICT_FAIL);
     assert_string_equal(v->problems[0], "存在严重表述错误");
+    /* A veto decides: the deductions are listed, not scored. */
+    assert_false(v->scored);
+    assert_int_equal(v->ndeductions, 1);
+    assert_string_equal(v->deductions[0].indicator, "content.typo");
     verdict_set_free(&vs);
     assert_true(store_finding_review(w.s, id, "dismissed", "审核员", "误报", "2020-08-11T09:00:00+08:00", &e));
     v = judge(&w, &vs, NULL, "6100000001", true);
     assert_int_equal(v->state, VERDICT_PASS);
-    assert_true(v->score == 100);
+    assert_true(v->score == 99);
     verdict_set_free(&vs);
     world_close(&w);
 }
