@@ -475,6 +475,42 @@ static void fresh_months_before(int y, int m, int d, int n, int *oy, int *om, in
     *od = d > last ? last : d;
 }
 
+void fresh_judge_column(const rules *rs, const char *column_type, const char *column_name,
+                        const char *visible, bool top, bool have_newest, int ny, int nm, int nd,
+                        int ty, int tm, int td, fresh_judgement *out) {
+    memset(out, 0, sizeof *out);
+    const char *fields[3] = {column_type, column_name, visible};
+    const char *fnames[3] = {"ColumnType", "ColumnName", "name"};
+    for (int f = 0; f < 3 && !out->category; f++) {
+        out->category = fresh_category_of(rs, fields[f], &out->pattern);
+        if (out->category) out->field = fnames[f];
+    }
+    if (!out->category) out->category = "other", out->pattern = NULL;
+    char path[200];
+    snprintf(path, sizeof path, COL_RULES "/categories/%s/period_days", out->category);
+    if (rules_has(rs, path)) out->period_days = (int)rules_number(rs, path);
+    snprintf(path, sizeof path, COL_RULES "/categories/%s/period_months", out->category);
+    if (!out->period_days && rules_has(rs, path)) out->period_months = (int)rules_number(rs, path);
+    out->dated = out->period_days > 0 || out->period_months > 0;
+    snprintf(path, sizeof path, COL_RULES "/categories/%s/key", out->category);
+    const char *key = rules_has(rs, path) ? rules_string(rs, path) : "never";
+    out->key = out->dated && key &&
+               (strcmp(key, "always") == 0 || (strcmp(key, "top_level") == 0 && top));
+    if (!out->dated) return;
+    int sy, sm, sd;
+    if (out->period_days > 0) {
+        date_window_start(ty, tm, td, out->period_days, &sy, &sm, &sd);
+    } else {
+        fresh_months_before(ty, tm, td, out->period_months, &sy, &sm, &sd);
+        date_add_days(sy, sm, sd, 1, &sy, &sm, &sd);
+    }
+    snprintf(out->period_start, sizeof out->period_start, "%04d-%02d-%02d", sy, sm, sd);
+    if (have_newest) {
+        int64_t day = date_days_from_civil(ny, nm, nd);
+        out->stale = day < date_days_from_civil(sy, sm, sd) || day > date_days_from_civil(ty, tm, td);
+    }
+}
+
 typedef struct col_judged {
     fresh_col *col;
     const char *name, *visible, *category, *pattern, *field;
@@ -510,33 +546,21 @@ static void fresh_columns_judge(check_ctx *c, fresh_state *st) {
         j->top = nv != NULL;
         j->visible = nv ? nv->text : col->title;
         j->name = col->col_name ? col->col_name : j->visible;
-        const char *fields[3] = {col->col_type, col->col_name, j->visible};
-        const char *fnames[3] = {"ColumnType", "ColumnName", "name"};
-        for (int f = 0; f < 3 && !j->category; f++) {
-            j->category = fresh_category_of(rs, fields[f], &j->pattern);
-            if (j->category) j->field = fnames[f];
-        }
-        if (!j->category) j->category = "other";
-        char path[200];
-        snprintf(path, sizeof path, COL_RULES "/categories/%s/period_days", j->category);
-        if (rules_has(rs, path)) j->period_days = (int)rules_number(rs, path);
-        snprintf(path, sizeof path, COL_RULES "/categories/%s/period_months", j->category);
-        if (!j->period_days && rules_has(rs, path)) j->period_months = (int)rules_number(rs, path);
-        j->dated = j->period_days > 0 || j->period_months > 0;
-        snprintf(path, sizeof path, COL_RULES "/categories/%s/key", j->category);
-        const char *key = rules_has(rs, path) ? rules_string(rs, path) : "never";
-        j->key = j->dated && key &&
-                 (strcmp(key, "always") == 0 || (strcmp(key, "top_level") == 0 && j->top));
-        int sy, sm, sd;
-        if (j->period_days > 0) {
-            date_window_start(st->ty, st->tm, st->td, j->period_days, &sy, &sm, &sd);
-        } else if (j->period_months > 0) {
-            fresh_months_before(st->ty, st->tm, st->td, j->period_months, &sy, &sm, &sd);
-            date_add_days(sy, sm, sd, 1, &sy, &sm, &sd);
-        } else {
-            sy = sm = sd = 0;
-        }
-        if (j->dated) snprintf(j->period_start, sizeof j->period_start, "%04d-%02d-%02d", sy, sm, sd);
+        /* The newest item is known after the PubDate fallback below; the
+         * category, period and key do not depend on it. */
+        fresh_judgement fj;
+        fresh_judge_column(rs, col->col_type, col->col_name, j->visible, j->top, false, 0, 0, 0,
+                           st->ty, st->tm, st->td, &fj);
+        j->category = fj.category;
+        j->pattern = fj.pattern;
+        j->field = fj.field;
+        j->period_days = fj.period_days;
+        j->period_months = fj.period_months;
+        j->dated = fj.dated;
+        j->key = fj.key;
+        int sy = 0, sm = 0, sd = 0;
+        if (j->dated) date_parse_ymd(fj.period_start, &sy, &sm, &sd);
+        if (j->dated) snprintf(j->period_start, sizeof j->period_start, "%s", fj.period_start);
         if (!col->best.have && dated == 0)
             for (size_t k = 0; k < col->nlinks; k++) {
                 const fresh_pub *fp = strmap_get(st->pubdates, col->links[k]);
@@ -571,9 +595,13 @@ static void fresh_columns_judge(check_ctx *c, fresh_state *st) {
     snprintf(t, sizeof t, "%sT24:00:00%c%02d:%02d", as_of, zone < 0 ? '-' : '+', az / 60, az % 60);
     for (size_t i = 0; i < nj; i++) {
         col_judged *j = &js[i];
-        if (!j->stale && !j->blank) continue;
         fresh_col *col = j->col;
-        const char *kind = j->stale ? "column.stale" : "column.blank";
+        /* A dated column in its period is recorded too, as an observation
+         * (column.fresh, informational): another rule set with a shorter
+         * period may judge it stale without a new crawl. */
+        bool fresh = !j->stale && !j->blank && j->dated && col->best.have;
+        if (!j->stale && !j->blank && !fresh) continue;
+        const char *kind = j->stale ? "column.stale" : j->blank ? "column.blank" : "column.fresh";
         char vpath[160];
         snprintf(vpath, sizeof vpath, "kinds/%s/veto", kind);
         const char *veto = rules_has(rs, vpath) ? rules_string(rs, vpath) : NULL;
@@ -594,6 +622,10 @@ static void fresh_columns_judge(check_ctx *c, fresh_state *st) {
                                col->pages, "dated_items", col->best.count, "list_items",
                                col->list_items);
         if (!ev) continue;
+        /* What the classification read, so the judge can redo it. */
+        json_object_set_new(ev, "column_type", json_string(col->col_type ? col->col_type : ""));
+        json_object_set_new(ev, "column_name", json_string(col->col_name ? col->col_name : ""));
+        json_object_set_new(ev, "visible", json_string(j->visible ? j->visible : ""));
         json_object_set_new(ev, "classified_by",
                             j->pattern ? json_pack("{s:s, s:s}", "field", j->field, "pattern",
                                                    j->pattern)
@@ -638,7 +670,12 @@ static void fresh_columns_judge(check_ctx *c, fresh_state *st) {
         char summary[1400], period[48];
         if (j->period_days) snprintf(period, sizeof period, L("%d days", "%d天"), j->period_days);
         else snprintf(period, sizeof period, L("%d months", "%d个月"), j->period_months);
-        if (j->stale)
+        if (fresh)
+            snprintf(summary, sizeof summary,
+                     L("column \"%s\" (%s) updated within its period: newest item \"%s\" of %s",
+                       "栏目“%s”（%s）按期更新：最新信息“%s”发布于%s"),
+                     j->name, j->category, col->best.title ? col->best.title : "", date);
+        else if (j->stale)
             snprintf(summary, sizeof summary,
                      L("column \"%s\" (%s, %s) not updated in the %s ending %s: newest item \"%s\" "
                        "of %s",

@@ -36,7 +36,10 @@
  * static (period: never) is never stale. Blank: no dated item and either a
  * short text block holding a blank_placeholder, or (not static) no link and
  * under 90 bytes of text that the homepage does not also have; a page with
- * links of its own but no dates is undated, not blank. Findings column.stale
+ * links of its own but no dates is undated, not blank. A dated column within
+ * its period is recorded as column.fresh (informational), so that the judge
+ * can redo the judgement with another rule set's periods and patterns
+ * (fresh_judge_column below) without a new crawl. Findings column.stale
  * / column.blank (subject: the column URL) carry the kind's `veto` indicator
  * when a rule fired for them ((1) key_stale for key columns, (2) dated_stale
  * for stale ones, (3) blank for blank ones), else column.policy_stale for a
@@ -48,5 +51,26 @@
 #include "checks/check.h"
 
 extern const check_module check_freshness;
+
+/* How one column is judged by a rule set — the part of the judgement the
+ * verdicts redo with another rule set (judge/verdict.c): its category (the
+ * first of match_order whose pattern is in ColumnType, else ColumnName, else
+ * the visible name; "other" when none), whether that category is dated, the
+ * period and its first date, whether it is a key column (news always;
+ * notice and policy when top-level), and — when the column has a newest item
+ * (have_newest, ny-nm-nd) — whether that item is outside the period ending
+ * at T (ty-tm-td) or after T. Pure: no store, no clock. */
+typedef struct fresh_judgement {
+    const char *category; /* a key of the rule set's categories; owned by r */
+    const char *pattern;  /* the pattern that matched, NULL for "other" */
+    const char *field;    /* "ColumnType" | "ColumnName" | "name" | NULL */
+    bool dated, key, stale;
+    int period_days, period_months;
+    char period_start[16]; /* "YYYY-MM-DD", "" when undated */
+} fresh_judgement;
+
+void fresh_judge_column(const rules *r, const char *column_type, const char *column_name,
+                        const char *visible, bool top, bool have_newest, int ny, int nm, int nd,
+                        int ty, int tm, int td, fresh_judgement *out);
 
 #endif

@@ -29,6 +29,9 @@ static bool findings_emit(const finding_rec *f, void *ud) {
     if (o->status ? strcmp(f->status, o->status) != 0 : (!o->all && strcmp(f->status, "gone") == 0))
         return true;
     if (o->indicator && strcmp(f->indicator, o->indicator) != 0) return true;
+    /* Columns within their period are observations for re-judging, not
+     * problems: shown with --all or when asked for by indicator. */
+    if (!o->all && !o->indicator && strcmp(f->kind, "column.fresh") == 0) return true;
     o->n++;
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)f->id);
@@ -66,13 +69,15 @@ int cmd_findings(const cli_globals *g, int argc, char **argv) {
                        "  --target ID             one site code or media id\n"
                        "  --status STATUS         pending, confirmed, dismissed or gone\n"
                        "  --indicator CODE        one indicator (e.g. media.comment_ads)\n"
-                       "  --all                   include findings that are gone\n"
+                       "  --all                   include findings that are gone, and the columns\n"
+                       "                          observed within their period (column.fresh)\n"
                        "  --format table|json|csv output format (default table)\n",
                        "  --round NAME            检查轮次（必填）\n"
                        "  --target ID             只看一个网站标识码或新媒体编号\n"
                        "  --status STATUS         pending、confirmed、dismissed 或 gone\n"
                        "  --indicator CODE        只看一个指标（如 media.comment_ads）\n"
-                       "  --all                   包括已消失（gone）的问题\n"
+                       "  --all                   包括已消失（gone）的问题，及按期更新的栏目观察记录\n"
+                       "                          （column.fresh）\n"
                        "  --format table|json|csv 输出格式（默认 table）\n");
         return EXIT_OK;
     }

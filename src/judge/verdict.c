@@ -1,6 +1,7 @@
 #include "judge/verdict.h"
 
 #include "checks/availability.h"
+#include "checks/freshness.h"
 #include "core/date.h"
 #include "core/grow.h"
 #include "core/lang.h"
@@ -89,6 +90,10 @@ void verdict_format_rate(int num, int den, int decimals, char *out, size_t outsz
 typedef struct tfind {
     char *kind, *indicator, *status, *subject;
     json_t *ev; /* parsed evidence, may be NULL */
+    /* Column observations (column.stale, column.fresh) re-judged by the
+     * rule set in force: -1 not one, 0 within its period, 1 stale. */
+    int col_stale;
+    bool col_key, col_top_policy;
 } tfind;
 
 typedef struct tfinds {
@@ -145,6 +150,8 @@ static bool collect_finding(const finding_rec *f, void *ud) {
     x->status = strdup(f->status);
     x->subject = strdup(f->subject);
     x->ev = json_loads(f->evidence ? f->evidence : "{}", 0, NULL);
+    x->col_stale = -1;
+    x->col_key = x->col_top_policy = false;
     t->n++;
     if (!x->kind || !x->indicator || !x->status || !x->subject) cc->nomem = true;
     return !cc->nomem;
@@ -261,14 +268,43 @@ static bool threshold_hit(const rules *r, const char *path, int n) {
     return n > 0 && rules_has(r, path) && rules_threshold_test(rules_threshold_at(r, path), n);
 }
 
+/* Redoes the column judgement of column.stale and column.fresh findings by
+ * this rule set, from what their evidence says the crawl saw (the names the
+ * category is read from, the level, the newest item's date). Findings that
+ * predate those fields keep the crawl's judgement. */
+static void rejudge_columns(const rules *r, tfinds *t, bool t_ok, int ty, int tm, int td) {
+    for (size_t i = 0; t && i < t->n; i++) {
+        tfind *f = &t->v[i];
+        bool stale_kind = strcmp(f->kind, "column.stale") == 0;
+        if (!stale_kind && strcmp(f->kind, "column.fresh") != 0) continue;
+        json_t *newest = f->ev ? json_object_get(f->ev, "newest") : NULL;
+        int ny = 0, nm = 0, nd = 0;
+        bool have = date_parse_ymd(json_str_or(newest, "date", ""), &ny, &nm, &nd);
+        bool top = json_int_or(f->ev, "level", 0) == 1;
+        if (t_ok && f->ev && json_object_get(f->ev, "visible")) {
+            fresh_judgement fj;
+            fresh_judge_column(r, json_str_or(f->ev, "column_type", ""),
+                               json_str_or(f->ev, "column_name", ""), json_str_or(f->ev, "visible", ""),
+                               top, have, ny, nm, nd, ty, tm, td, &fj);
+            f->col_stale = fj.stale ? 1 : 0;
+            f->col_key = fj.key;
+            f->col_top_policy = top && strcmp(fj.category, "policy") == 0;
+        } else {
+            f->col_stale = stale_kind ? 1 : 0;
+            f->col_key = ev_true(f->ev, "key");
+            f->col_top_policy = top && strcmp(json_str_or(f->ev, "category", ""), "policy") == 0;
+        }
+    }
+}
+
 static void count_columns(const rules *r, const tfinds *t, column_counts *cc) {
     memset(cc, 0, sizeof *cc);
     for (size_t i = 0; t && i < t->n; i++) {
         const tfind *f = &t->v[i];
         if (strcmp(f->status, "confirmed") != 0) continue;
-        if (strcmp(f->kind, "column.stale") == 0) {
+        if (f->col_stale == 1) {
             cc->dated_stale++;
-            if (ev_true(f->ev, "key")) cc->key_stale++;
+            if (f->col_key) cc->key_stale++;
         } else if (strcmp(f->kind, "column.blank") == 0) {
             cc->blank++;
         }
@@ -304,16 +340,22 @@ static bool guides_veto(const rules *r, const tfinds *t) {
 
 static const char *judge_one(const rules *r, const tfind *f, const column_counts *cols,
                              bool guide_veto, const char **phrase) {
+    if (f->col_stale == 0) return ""; /* within its period by these rules */
+    if (f->col_stale == 1) {
+        /* Stale by these rules, whatever the crawl's rules said: it counts
+         * as the stale-column kind. */
+        rules_kind k;
+        if (!rules_kind_get(r, "column.stale", &k)) return "";
+        *phrase = k.phrase ? k.phrase : "";
+        const char *veto = rules_path_string(r, "kinds/%s/veto", "column.stale");
+        if (*veto && ((cols->v_key && f->col_key) || cols->v_dated)) return veto;
+        if (f->col_top_policy && rules_has(r, "indicators/column.policy_stale"))
+            return "column.policy_stale";
+        return k.indicator;
+    }
     const char *ind = base_indicator(r, f, phrase);
     if (!*ind) return ind;
     const char *veto = rules_path_string(r, "kinds/%s/veto", f->kind);
-    if (strcmp(f->kind, "column.stale") == 0) {
-        if (*veto && ((cols->v_key && ev_true(f->ev, "key")) || cols->v_dated)) return veto;
-        if (strcmp(json_str_or(f->ev, "category", ""), "policy") == 0 &&
-            json_int_or(f->ev, "level", 0) == 1 && rules_has(r, "indicators/column.policy_stale"))
-            return "column.policy_stale";
-        return ind;
-    }
     if (strcmp(f->kind, "column.blank") == 0) return *veto && cols->v_blank ? veto : ind;
     if (strcmp(f->kind, "service.guide_incomplete") == 0)
         return *veto && guide_veto && ev_true(f->ev, "core_missing") ? veto : ind;
@@ -558,6 +600,7 @@ static bool judge_target(judge_ctx *j, verdict *v) {
     v->checked = ts != NULL || (t && t->n);
 
     column_counts cols;
+    rejudge_columns(r, (tfinds *)t, j->t_ok, j->ty, j->tm, j->td);
     count_columns(r, t, &cols);
     bool gveto = v->is_site && guides_veto(r, t);
     size_t n = t ? t->n : 0;

@@ -167,6 +167,46 @@ static void test_column_thresholds(void **state) {
     world_close(&w);
 }
 
+/* Columns the crawl found within their period are re-judged by a province
+ * whose news period is shorter, without a new crawl. */
+static void test_columns_rejudged(void **state) {
+    (void)state;
+    world w;
+    world_open(&w);
+    add_site(&w, "6108000050", "department", true);
+    checked(&w, "6108000050", "site", "complete", "");
+    for (int i = 0; i < 5; i++) {
+        char subj[64];
+        snprintf(subj, sizeof subj, "http://www.example.gov.cn/news%d/", i);
+        finding(&w, "6108000050", true, "column.fresh", subj, "column.fresh", "confirmed",
+                "{\"column_type\":\"\",\"column_name\":\"\",\"visible\":\"工作动态\",\"level\":1,"
+                "\"category\":\"news\",\"key\":true,\"newest\":{\"date\":\"2020-07-31\"}}");
+    }
+    /* And one the crawl called stale that a laxer province does not. */
+    finding(&w, "6108000050", true, "column.stale", "http://www.example.gov.cn/tzgg/", "column.stale",
+            "confirmed",
+            "{\"column_type\":\"\",\"column_name\":\"\",\"visible\":\"通知公告\",\"level\":1,"
+            "\"category\":\"notice\",\"key\":true,\"newest\":{\"date\":\"2020-01-20\"}}");
+    verdict_set vs;
+    const verdict *v = judge(&w, &vs, NULL, "6108000050", true);
+    assert_int_equal(v->state, VERDICT_PASS);
+    assert_true(v->score > 98.99 && v->score < 99.01); /* the notice column: 1 point */
+    verdict_set_free(&vs);
+
+    const char *prov = "indicators:\n  site.column_stale:\n    categories:\n      news:\n"
+                       "        period_days: 10\n      notice:\n        period_months: 12\n";
+    err e = {0};
+    rules *r2 = rules_load_text(prov, strlen(prov), "prov.yaml", &e);
+    if (!r2) fail_msg("%s", e.msg);
+    v = judge(&w, &vs, r2, "6108000050", true);
+    assert_int_equal(v->state, VERDICT_FAIL); /* 5 key columns stale */
+    assert_string_equal(v->vetoes[0], "site.column_stale");
+    assert_string_equal(v->problems[0], "多个栏目更新不及时");
+    verdict_set_free(&vs);
+    rules_free(r2);
+    world_close(&w);
+}
+
 static void test_pending_then_confirmed(void **state) {
     (void)state;
     world w;
@@ -531,7 +571,8 @@ static void test_template_errors(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_column_thresholds),  cmocka_unit_test(test_pending_then_confirmed),
+        cmocka_unit_test(test_column_thresholds),  cmocka_unit_test(test_columns_rejudged),
+        cmocka_unit_test(test_pending_then_confirmed),
         cmocka_unit_test(test_deductions_caps),    cmocka_unit_test(test_score_fail_and_bonus),
         cmocka_unit_test(test_availability_rejudged), cmocka_unit_test(test_media_order_and_unknown),
         cmocka_unit_test(test_rates),              cmocka_unit_test(test_report_two_rounds),
