@@ -63,6 +63,7 @@ typedef struct fresh_state {
     fresh_best home, linked;
     strmap *home_links, *home_texts; /* the homepage's template, to tell a page's own content */
     strmap *nav;                     /* column key -> fresh_nav */
+    strmap *subnav;                  /* column key -> fresh_nav: named links of list pages */
     strmap *cols;                    /* column key -> fresh_col */
     strmap *content;                 /* URLs of content pages: linked from a list item (spec §5.1) */
     strmap *pubdates;                /* page URL -> fresh_pub */
@@ -115,10 +116,12 @@ static void *fresh_site_begin(check_ctx *c, const site_rec *site) {
     st->home_links = strmap_new();
     st->home_texts = strmap_new();
     st->nav = strmap_new();
+    st->subnav = strmap_new();
     st->cols = strmap_new();
     st->content = strmap_new();
     st->pubdates = strmap_new();
-    if (!st->home_links || !st->home_texts || !st->nav || !st->cols || !st->content || !st->pubdates)
+    if (!st->home_links || !st->home_texts || !st->nav || !st->subnav || !st->cols || !st->content ||
+        !st->pubdates)
         st->t_ok = false;
     return st;
 }
@@ -434,6 +437,29 @@ static void fresh_page_column(check_ctx *c, fresh_state *st, const page *pg, int
             if (u) col->links[col->nlinks++] = u;
         }
     }
+    /* Sub-navigation: a list page's short links whose text names a column
+     * category (a sidebar of 二级 columns) make their targets columns even
+     * when those show nothing — the blank ones the homepage never links. */
+    for (size_t i = 0; i < pg->nlinks; i++) {
+        const page_link *l = &pg->links[i];
+        if (strcmp(l->tag, "a") != 0 || !l->visible || l->kind != URL_HTTP || !l->url || !l->text)
+            continue;
+        size_t tl = strlen(l->text);
+        if (tl == 0 || tl > 36 || !fresh_category_of(rs, l->text, NULL)) continue;
+        int y, m, d;
+        bool known;
+        if (date_from_url(l->url, &y, &m, &d, &known)) continue;
+        char *lk = fresh_col_key(l->url);
+        if (!lk || strcmp(lk, col->key) == 0 || (st->home_key && strcmp(lk, st->home_key) == 0) ||
+            strmap_get(st->nav, lk) || strmap_get(st->subnav, lk)) {
+            free(lk);
+            continue;
+        }
+        fresh_nav *sv = calloc(1, sizeof *sv);
+        if (sv) sv->text = fresh_strdup(l->text), sv->named = true;
+        if (!sv || !sv->text || !strmap_put(st->subnav, lk, sv, NULL)) fresh_nav_free(sv);
+        free(lk);
+    }
     /* Only whether the column has a link of its own matters (blank test). */
     for (size_t i = 0; i < pg->nlinks && col->own_links == 0; i++) {
         const page_link *l = &pg->links[i];
@@ -444,7 +470,8 @@ static void fresh_page_column(check_ctx *c, fresh_state *st, const page *pg, int
          * (a breadcrumb's "/" against the navigation's "/index.html"), and
          * other navigation columns (a sidebar of siblings). */
         bool same = !lk || strcmp(lk, col->key) == 0 ||
-                    (st->home_key && strcmp(lk, st->home_key) == 0) || strmap_get(st->nav, lk);
+                    (st->home_key && strcmp(lk, st->home_key) == 0) || strmap_get(st->nav, lk) ||
+                    strmap_get(st->subnav, lk);
         free(lk);
         if (!same) col->own_links++;
     }
@@ -539,12 +566,16 @@ static void fresh_columns_judge(check_ctx *c, fresh_state *st) {
         bool content = col->article || strmap_get(st->content, col->url) ||
                        date_from_url(col->url, &uy, &um, &ud, &udk);
         bool listy = !content && (dated >= 1 || col->col_name || col->col_type);
-        bool column = listy || (!col->article && nv && (nv->named || col->placeholder));
+        fresh_nav *sv = nv ? NULL : strmap_get(st->subnav, col->key);
+        /* A sub-navigation link only makes a column of a page that is not
+         * content (an article titled 工作动态… is linked from a list item). */
+        bool column = listy || (!col->article && nv && (nv->named || col->placeholder)) ||
+                      (!content && sv);
         if (!column) continue;
         col_judged *j = &js[nj++];
         j->col = col;
         j->top = nv != NULL;
-        j->visible = nv ? nv->text : col->title;
+        j->visible = nv ? nv->text : sv ? sv->text : col->title;
         j->name = col->col_name ? col->col_name : j->visible;
         /* The newest item is known after the PubDate fallback below; the
          * category, period and key do not depend on it. */
@@ -810,6 +841,7 @@ static void fresh_site_free(void *state) {
     strmap_free(st->home_links, NULL);
     strmap_free(st->home_texts, NULL);
     strmap_free(st->nav, fresh_nav_free);
+    strmap_free(st->subnav, fresh_nav_free);
     strmap_free(st->cols, fresh_col_free);
     strmap_free(st->content, NULL);
     strmap_free(st->pubdates, fresh_pub_free);

@@ -26,7 +26,9 @@
  * when it has ≥ 3 dated items (list items or dated article links), or is not
  * an article (no PubDate/ArticleTitle) and carries ColumnName/ColumnType, or
  * is the target of a navigation link whose text matches a category pattern
- * or whose page shows a blank placeholder. Top-level (一级) = a navigation
+ * or whose page shows a blank placeholder, or is not content and is the
+ * target of a list page's short link whose text names a category (a
+ * sidebar of 二级 columns). Top-level (一级) = a navigation
  * target, else 二级. Name: ColumnName, else the link text, else <title>.
  * Category: the first of match_order whose pattern is in ColumnType, else
  * ColumnName, else the visible name; unmatched → other. Stale: the newest

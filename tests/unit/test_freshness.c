@@ -1000,6 +1000,45 @@ static void test_list_dated_by_pubdate(void **state) {
     col_findings_free(&cf);
 }
 
+/* A 二级 column the homepage never links, named in a column page's sidebar,
+ * is a column — and blank when it shows nothing. An article linked from a
+ * list item whose title names a category is not one. */
+static const char sub_home[] =
+    HEAD("示范县人民政府") "</head><body><ul class=\"nav\"><li><a href=\"/zwgk/\">政务公开</a></li></ul>"
+    "</body></html>";
+static const char sub_zwgk[] =
+    HEAD("政务公开") "</head><body><div class=\"side\"><a href=\"/zwgk/ghjh/\">规划计划</a>"
+    "<a href=\"/zwgk/gzdt/\">工作动态</a></div><ul>"
+    "<li><a href=\"/doc/a1.html\">工作动态汇编</a><span>2020-08-01</span></li></ul></body></html>";
+static const char sub_ghjh[] =
+    HEAD("规划计划") "</head><body><div class=\"side\"><a href=\"/zwgk/ghjh/\">规划计划</a>"
+    "<a href=\"/zwgk/gzdt/\">工作动态</a></div><ul></ul></body></html>";
+static const char sub_gzdt[] =
+    HEAD("工作动态") "</head><body><div class=\"side\"><a href=\"/zwgk/ghjh/\">规划计划</a>"
+    "<a href=\"/zwgk/gzdt/\">工作动态</a></div><ul>"
+    "<li><a href=\"/doc/a2.html\">动态一</a><span>2020-08-05</span></li></ul></body></html>";
+static const char sub_doc[] = HEAD("文章") "</head><body><p>正文。</p></body></html>";
+
+static void test_blank_second_level_from_sidebar(void **state) {
+    (void)state;
+    testserver_route routes[] = {
+        {.path = "/", .headers = html_hdr, .body = sub_home},
+        {.path = "/zwgk/", .headers = html_hdr, .body = sub_zwgk},
+        {.path = "/zwgk/ghjh/", .headers = html_hdr, .body = sub_ghjh},
+        {.path = "/zwgk/gzdt/", .headers = html_hdr, .body = sub_gzdt},
+        {.path = "/doc/", .headers = html_hdr, .body = sub_doc, .flags = TS_PREFIX},
+    };
+    col_findings cf;
+    char home[128];
+    inspect_columns("6199000304", routes, sizeof routes / sizeof *routes, &cf, home, sizeof home);
+    assert_int_equal(cf.n, 1);
+    const col_finding *b = col_find(&cf, home, "zwgk/ghjh/");
+    assert_non_null(b);
+    assert_string_equal(b->kind, "column.blank");
+    assert_non_null(strstr(b->evidence, "\"level\":2"));
+    col_findings_free(&cf);
+}
+
 int main(void) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
@@ -1020,6 +1059,7 @@ int main(void) {
         cmocka_unit_test(test_mirrored_column_dates),
         cmocka_unit_test(test_blank_with_shared_links),
         cmocka_unit_test(test_list_dated_by_pubdate),
+        cmocka_unit_test(test_blank_second_level_from_sidebar),
     };
     int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
     curl_global_cleanup();
