@@ -122,4 +122,13 @@ printf '@title x\n@body {没有}\n' >bad.txt
 run gi report --round 2020Q3 --template bad.txt --format md -o bad.md
 expect_rc 1 "a template with an unknown placeholder"; expect_err "bad.txt:2: unknown placeholder {没有}"
 [ ! -e bad.md ] || fail "a failed report leaves no file"
+# --- one organisation: --org keeps its targets and those under it
+printf 'media_id,platform,name,org,source\nwx-0002,微信,横山发布,榆林市/横山区,feed.json\n' >media2.csv
+run gi media import media2.csv; expect_rc 0 "media import with org"
+run gi verdicts --round 2020Q3 --org 榆林市 --format json
+expect_eq "$(json '[t["id"] for t in d["targets"]]' <<<"$OUT")" "['wx-0002']" "--org 榆林市 covers 榆林市/横山区"
+run gi report --round 2020Q3 --org 榆林市 --format md -o org.md
+expect_rc 3 "report of one organisation (its account was not checked)"
+OUT=$(cat org.md); expect_out "检查范围为全市纳入全国政府网站信息报送系统的0个政府网站、全市政务新媒体1个"
+
 finish
