@@ -53,11 +53,18 @@ typedef struct inspect_slot {
     check_ctx ctx;
     void *state[INSPECT_NMODULES];
     bool ended, complete;   /* site_end ran; the crawl was complete */
+    /* Resuming (store_crawl_done_*): a site is done when its fetch step
+     * has committed, unless its crawl was interrupted. */
+    bool interrupted, fetched_done;
+    int pending, queued;    /* its check_fetch requests under way / waiting */
+    inspect_site_outcome outcome; /* reported once the site is done */
+    char *reason;
 } inspect_slot;
 
 /* One check_fetch request, until its callback has run. */
 typedef struct inspect_fetch {
     inspect_slot *slot;
+    bool live;              /* submitted to the crawl's own client */
     size_t module;
     check_fetch_fn fn;
     void *ud;
@@ -73,6 +80,7 @@ typedef struct inspect_run {
     inspect_fetch **fetches; /* asked for during the crawl, not yet submitted */
     size_t nfetches, capfetches;
     fetch_client *fc;        /* during the fetch step after the crawl */
+    fetch_client *live;      /* the crawl's client, while it runs */
 } inspect_run;
 
 const rules *check_rules(const check_ctx *c) { return c->r; }
@@ -208,24 +216,64 @@ static void inspect_fetch_free(inspect_fetch *f) {
     free(f);
 }
 
+static bool inspect_fetch_queue(inspect_run *run, inspect_fetch *f) {
+    if (run->nfetches == run->capfetches) {
+        size_t cap = run->capfetches ? run->capfetches * 2 : 32;
+        inspect_fetch **p = realloc(run->fetches, cap * sizeof *p);
+        if (!p) {
+            inspect_fetch_free(f);
+            return false;
+        }
+        run->fetches = p;
+        run->capfetches = cap;
+    }
+    run->fetches[run->nfetches++] = f;
+    f->slot->queued++;
+    return true;
+}
+
+static void inspect_slot_fetched(inspect_run *run, inspect_slot *slot);
+
 static void inspect_fetch_done(const fetch_request *req, const fetch_result *res, void *ud) {
     (void)ud;
     inspect_fetch *f = req->ud;
-    check_ctx *c = &f->slot->ctx;
+    inspect_slot *slot = f->slot;
+    check_ctx *c = &slot->ctx;
+    bool live = f->live;
+    slot->pending--;
+    if (live && crawl_stopped() && res->error == FETCH_ERR_OTHER) {
+        /* Stopped with the crawl: asked again in the fetch step after it. */
+        f->live = false;
+        inspect_fetch_queue(c->run, f);
+        return;
+    }
     size_t saved = c->module;
     c->module = f->module;
-    f->fn(c, f->slot->state[f->module], f->ud, res);
+    f->fn(c, slot->state[f->module], f->ud, res);
     c->module = saved;
     inspect_fetch_free(f);
+    /* The site finished before the others: its fetch step now, so that it
+     * is done (and need not be crawled again) whatever happens later. */
+    if (live && slot->ended && !slot->pending && !slot->queued && !slot->fetched_done)
+        inspect_slot_fetched(c->run, slot);
 }
 
-static bool inspect_fetch_submit(fetch_client *fc, inspect_fetch *f) {
+static bool inspect_fetch_submit(fetch_client *fc, inspect_fetch *f, bool live) {
     fetch_request rq = {.url = f->url, .method = FETCH_GET, .post_body = f->post, .ud = f};
     err e = {0};
-    if (fetch_submit(fc, &rq, inspect_fetch_done, &e)) return true;
+    f->live = live;
+    if (fetch_submit(fc, &rq, inspect_fetch_done, &e)) {
+        f->slot->pending++;
+        return true;
+    }
     log_debug("%s: %s", f->url, e.msg);
     inspect_fetch_free(f);
     return false;
+}
+
+/* The crawl's client while it runs and this site's crawl is over. */
+static fetch_client *inspect_live_client(const inspect_run *run, const inspect_slot *slot) {
+    return slot->ended && run->live && !crawl_stopped() ? run->live : NULL;
 }
 
 bool check_fetch(check_ctx *c, const char *url, const char *post_body, check_fetch_fn done,
@@ -245,19 +293,10 @@ bool check_fetch(check_ctx *c, const char *url, const char *post_body, check_fet
         return false;
     }
     c->nfetch++;
-    if (run->fc) return inspect_fetch_submit(run->fc, f);
-    if (run->nfetches == run->capfetches) {
-        size_t cap = run->capfetches ? run->capfetches * 2 : 32;
-        inspect_fetch **p = realloc(run->fetches, cap * sizeof *p);
-        if (!p) {
-            inspect_fetch_free(f);
-            return false;
-        }
-        run->fetches = p;
-        run->capfetches = cap;
-    }
-    run->fetches[run->nfetches++] = f;
-    return true;
+    if (run->fc) return inspect_fetch_submit(run->fc, f, false);
+    fetch_client *live = inspect_live_client(run, f->slot);
+    if (live) return inspect_fetch_submit(live, f, true);
+    return inspect_fetch_queue(run, f);
 }
 
 page *check_parse(const fetch_result *res) {
@@ -429,16 +468,29 @@ static void inspect_on_site_done(void *ud, const crawl_site_result *r) {
         }
         return;
     }
-    if (run->report) {
-        inspect_site_outcome o = {.code = r->site_code,
-                                  .pages = r->pages,
-                                  .links = r->links,
-                                  .broken = r->broken,
-                                  .findings = c->findings,
-                                  .complete = r->complete,
-                                  .reason = r->incomplete_reason};
-        run->report(run->ud, &o);
+    slot->interrupted = r->interrupted;
+    slot->reason = r->incomplete_reason ? strdup(r->incomplete_reason) : NULL;
+    slot->outcome = (inspect_site_outcome){.code = slot->ctx.site->code,
+                                           .pages = r->pages,
+                                           .links = r->links,
+                                           .broken = r->broken,
+                                           .complete = r->complete,
+                                           .reason = slot->reason ? slot->reason : ""};
+    /* While the crawl of other sites goes on, this site's fetch step runs
+     * in the crawl's client; otherwise in the step after the crawl. */
+    if (r->fc && !crawl_stopped()) run->live = r->fc;
+    fetch_client *live = inspect_live_client(run, slot);
+    for (size_t i = 0; live && i < run->nfetches;) {
+        inspect_fetch *f = run->fetches[i];
+        if (f->slot != slot) {
+            i++;
+            continue;
+        }
+        run->fetches[i] = run->fetches[--run->nfetches];
+        slot->queued--;
+        inspect_fetch_submit(live, f, true);
     }
+    if (live && !slot->pending && !slot->queued) inspect_slot_fetched(run, slot);
 }
 
 /* Availability (site.unreachable, probe.insufficient, downtime.excess) is
@@ -456,46 +508,99 @@ static bool inspect_availability(check_ctx *c) {
     return ok;
 }
 
-/* The fetch step after the crawl (check.h): the requests the modules asked
- * for, in one fetch client, then each fetching module's `fetched` per site
- * in the site's own transaction, and its findings not seen again gone. */
+/* The fetch step of one site (check.h): each fetching module's `fetched`
+ * in the site's own transaction, its findings not seen again gone, and —
+ * unless the crawl was interrupted — the site recorded as done for the
+ * round, so that an interrupted run resumes after it. Then its line. */
+static void inspect_slot_fetched(inspect_run *run, inspect_slot *slot) {
+    check_ctx *c = &slot->ctx;
+    slot->fetched_done = true;
+    if (c->failed || run->failed) return;
+    bool began = store_begin(c->s, &c->e);
+    if (!began) c->failed = true;
+    for (size_t i = 0; i < INSPECT_NMODULES && !c->failed; i++) {
+        if (!inspect_modules[i]->fetched) continue;
+        c->module = i;
+        inspect_modules[i]->fetched(c, slot->state[i]);
+        for (const char *const *p = inspect_modules[i]->kind_prefixes;
+             slot->complete && p && *p && !c->failed; p++)
+            if (!store_findings_mark_gone(c->s, c->round->id, c->site->code, *p, c->ids, c->nids,
+                                          &c->e))
+                c->failed = true;
+    }
+    if (!c->failed && !slot->interrupted) {
+        char when[40];
+        date_format_iso(inspect_now_ms(), c->zone, when, sizeof when);
+        if (!store_crawl_done_set(c->s, c->round->id, c->site->code, when, &c->e)) c->failed = true;
+    }
+    if (!c->failed) {
+        if (!store_commit(c->s, &c->e)) c->failed = true;
+    } else if (began) {
+        store_rollback(c->s);
+    }
+    if (c->failed) {
+        if (!run->failed) *run->e = c->e;
+        run->failed = true;
+        return;
+    }
+    slot->outcome.findings = c->findings;
+    if (run->report) run->report(run->ud, &slot->outcome);
+}
+
+/* The fetch step after the crawl, for the sites whose step did not run
+ * during it (all of them after a stop): the requests still waiting, in one
+ * fetch client, then each site's step. */
 static bool inspect_fetched(inspect_run *run, const fetch_config *fcfg, const site_rec *sites,
                             size_t n, err *e) {
+    run->live = NULL;
     if (run->nfetches) {
         run->fc = fetch_new(fcfg, e);
         if (!run->fc) return false;
-        for (size_t i = 0; i < run->nfetches; i++) inspect_fetch_submit(run->fc, run->fetches[i]);
+        for (size_t i = 0; i < run->nfetches; i++) {
+            run->fetches[i]->slot->queued--;
+            inspect_fetch_submit(run->fc, run->fetches[i], false);
+        }
         run->nfetches = 0;
         err run_err = {0};
         if (!fetch_run(run->fc, &run_err)) log_warn("%s", run_err.msg);
         fetch_free(run->fc);
         run->fc = NULL;
     }
-    bool any = false;
-    for (size_t i = 0; i < INSPECT_NMODULES; i++) any = any || inspect_modules[i]->fetched;
-    for (size_t s = 0; any && s < n; s++) {
+    for (size_t s = 0; s < n && !run->failed; s++) {
         inspect_slot *slot = inspect_slot_for(run, sites[s].code);
-        if (!slot || !slot->ended) continue;
-        check_ctx *c = &slot->ctx;
-        if (!store_begin(c->s, e)) return false;
-        for (size_t i = 0; i < INSPECT_NMODULES && !c->failed; i++) {
-            if (!inspect_modules[i]->fetched) continue;
-            c->module = i;
-            inspect_modules[i]->fetched(c, slot->state[i]);
-            for (const char *const *p = inspect_modules[i]->kind_prefixes;
-                 slot->complete && p && *p && !c->failed; p++)
-                if (!store_findings_mark_gone(c->s, c->round->id, c->site->code, *p, c->ids,
-                                              c->nids, &c->e))
-                    c->failed = true;
-        }
-        if (c->failed) {
-            store_rollback(c->s);
-            *e = c->e;
-            return false;
-        }
-        if (!store_commit(c->s, e)) return false;
+        if (slot && slot->ended && !slot->fetched_done) inspect_slot_fetched(run, slot);
     }
+    return !run->failed;
+}
+
+/* A site done before an interruption is not crawled again; the copies of
+ * its evidence pages are kept at the end of a run, so those a kill
+ * prevented are fetched now with the others. */
+typedef struct inspect_resume {
+    check_ctx *c;
+    evidence_set *evidence;
+} inspect_resume;
+
+static bool inspect_resume_finding(const finding_rec *f, void *ud) {
+    inspect_resume *r = ud;
+    if (!strcmp(f->status, "gone") || !f->source_url || !*f->source_url) return true;
+    page_copy_rec copy = {0};
+    err e = {0};
+    if (store_page_get(r->c->s, r->c->round->id, f->source_url, &copy, &e)) page_copy_rec_free(&copy);
+    else if (e.cls == ERR_NONE) evidence_add(r->evidence, f->target, f->source_url);
     return true;
+}
+
+/* Whether the site is done in this round (resumed: *done); false on a
+ * store failure. */
+static bool inspect_resume_site(check_ctx *c, bool *done, err *e) {
+    if (!store_crawl_done_get(c->s, c->round->id, c->site->code, done, e)) return false;
+    if (!*done) return true;
+    log_info(L("%s: inspected before the run was interrupted; not crawled again",
+               "%s：中断前已检查完毕，不再抓取"),
+             c->site->code);
+    inspect_resume r = {.c = c, .evidence = c->evidence};
+    return store_findings_each(c->s, c->round->id, c->site->code, inspect_resume_finding, &r, e);
 }
 
 static void inspect_slot_free(void *p) {
@@ -504,6 +609,7 @@ static void inspect_slot_free(void *p) {
     for (size_t i = 0; i < INSPECT_NMODULES; i++)
         if (inspect_modules[i]->site_free) inspect_modules[i]->site_free(slot->state[i]);
     free(slot->ctx.ids);
+    free(slot->reason);
     free(slot);
 }
 
@@ -527,10 +633,8 @@ bool inspect_sites(store *s, const rules *r, const round_rec *round, const site_
     cfg.soft404_titles = phrases;
     cfg.soft404_max_text = (size_t)rules_number(r, "crawl/soft404/max_text_chars");
 
+    size_t nspecs = 0;
     for (size_t i = 0; ok && i < n; i++) {
-        specs[i].code = sites[i].code;
-        specs[i].home_url = sites[i].url;
-        specs[i].hosts = sites[i].hosts;
         inspect_slot *slot = calloc(1, sizeof *slot);
         if (!slot || !strmap_put(run.slots, sites[i].code, slot, NULL)) {
             free(slot);
@@ -548,13 +652,19 @@ bool inspect_sites(store *s, const rules *r, const round_rec *round, const site_
             *e = slot->ctx.e;
             ok = false;
         }
+        bool done = false;
+        if (ok) ok = inspect_resume_site(&slot->ctx, &done, e);
+        if (ok && !done)
+            specs[nspecs++] = (crawl_site_spec){.code = sites[i].code, .home_url = sites[i].url,
+                                                .hosts = sites[i].hosts};
     }
     if (ok) {
         crawl_callbacks cb = {.on_page = inspect_on_page,
                               .on_link = inspect_on_link,
                               .on_site_done = inspect_on_site_done,
                               .ud = &run};
-        ok = crawl_run(&cfg, specs, n, &cb, e) && !run.failed;
+        ok = crawl_run(&cfg, specs, nspecs, &cb, e) && !run.failed;
+        run.live = NULL; /* freed with the crawl */
     }
     if (ok) ok = inspect_fetched(&run, &cfg.fetch, sites, n, e);
     for (size_t i = 0; i < run.nfetches; i++) inspect_fetch_free(run.fetches[i]);
@@ -563,6 +673,9 @@ bool inspect_sites(store *s, const rules *r, const round_rec *round, const site_
     int kept = 0;
     if (ok) ok = evidence_store(evidence, s, round->id, &cfg.fetch, zone, &kept, e);
     if (ok && kept) log_debug("kept copies of %d evidence pages", kept);
+    /* A run that went to its end: the next run of the round is a fresh one. */
+    for (size_t i = 0; ok && !crawl_stopped() && i < n; i++)
+        ok = store_crawl_clear(s, round->id, sites[i].code, e);
     evidence_free(evidence);
     strmap_free(run.slots, inspect_slot_free);
     free(specs);

@@ -76,6 +76,16 @@ typedef struct site_state {
     int year_max;    /* trap defence: calendar years after this are not followed */
     bool page_cap_reached;
     char *incomplete;
+    /* Per-site completion, so that a site is reported (and its findings
+     * committed) as soon as its crawl is over, not when the whole run is:
+     * requests of this site under way, including pages in the parse pool. */
+    int inflight;
+    /* The homepage as received: "/index.html" beside "/" is mostly the same
+     * document, not parsed twice (crawl_same_as_home). */
+    char *home_body;
+    size_t home_len;
+    size_t settled;  /* order[0..settled) have no check under way */
+    bool reported;
 } site_state;
 
 typedef struct crawl_ctx {
@@ -87,6 +97,7 @@ typedef struct crawl_ctx {
     strmap *results; /* url -> link_result* */
     struct parse_pool *pool; /* NULL: pages are parsed on the crawl thread */
     long done, total;
+    bool running;    /* in fetch_run(): sites are reported as they finish */
     bool failed;
     err *e;
 } crawl_ctx;
@@ -105,6 +116,8 @@ typedef struct crawl_req {
  * thread may stop the crawl. */
 static atomic_int crawl_stop_flag;
 static fetch_client *_Atomic crawl_active_client;
+
+bool crawl_stopped(void) { return crawl_stop_flag != 0; }
 
 void crawl_request_stop(void) {
     crawl_stop_flag = 1;
@@ -394,6 +407,7 @@ static bool crawl_submit(crawl_ctx *c, site_state *s, req_kind kind, const char 
         return false;
     }
     if (res) res->state = LINK_PENDING;
+    s->inflight++;
     c->total++;
     return true;
 }
@@ -670,9 +684,15 @@ static parse_job *pool_take(parse_pool *p, bool wait) {
     return j;
 }
 
+static void crawl_request_over(crawl_ctx *c, site_state *s);
+
 static void pool_handle(crawl_ctx *c, parse_job *j) {
     if (!c->failed) crawl_page_finish(c, j->req, j);
+    /* The check of the page's URL is over once the page is (soft 404). */
+    if (j->req->res && j->req->res->state == LINK_PENDING) j->req->res->state = LINK_DONE;
+    site_state *s = j->req->site;
     parse_job_free(j); /* and its crawl_req */
+    crawl_request_over(c, s);
 }
 
 static void pool_submit(crawl_ctx *c, parse_job *j) {
@@ -714,6 +734,19 @@ static void crawl_pool_drain(crawl_ctx *c) {
     while ((j = pool_take(c->pool, true))) pool_handle(c, j);
 }
 
+/* A page in the homepage's folder (".../" and ".../index.html", or
+ * default.htm, index.jsp ...) whose bytes are the homepage's: the same
+ * document, with the same links resolved the same way. Its fetch checked
+ * its link; parsing it again would only repeat the homepage's findings. */
+static bool crawl_same_as_home(const site_state *s, const char *final, const fetch_result *res) {
+    if (!s->home_body || res->body_len != s->home_len) return false;
+    size_t n = strlen(s->home);
+    if (n == 0 || s->home[n - 1] != '/' || strncmp(final, s->home, n) != 0 ||
+        strpbrk(final + n, "/?"))
+        return false;
+    return memcmp(res->body, s->home_body, res->body_len) == 0;
+}
+
 /* *owned: the request was handed on with the page (freed with it). */
 static void crawl_page_done(crawl_ctx *c, crawl_req *r, const fetch_result *res, bool *owned) {
     site_state *s = r->site;
@@ -749,6 +782,19 @@ static void crawl_page_done(crawl_ctx *c, crawl_req *r, const fetch_result *res,
         free(final);
         return;
     }
+    if (home && !s->home_body && (s->home_body = malloc(res->body_len + 1))) {
+        memcpy(s->home_body, res->body, res->body_len);
+        s->home_len = res->body_len;
+        /* "/" redirected to "/index.html": a link to the latter is the page
+         * just fetched, answered already. */
+        if (strcmp(final, s->home) != 0 && strmap_put(s->queued, final, (void *)1, NULL)) {
+            link_result *fr = crawl_result_for(c, final, NULL);
+            if (fr && fr->state == LINK_NEW) link_result_fill(fr, res);
+        }
+    } else if (!home && crawl_same_as_home(s, final, res)) {
+        free(final);
+        return;
+    }
     parse_job *j = calloc(1, sizeof *j);
     if (j) {
         j->req = r;
@@ -772,6 +818,8 @@ static void crawl_page_done(crawl_ctx *c, crawl_req *r, const fetch_result *res,
     j->body[res->body_len] = '\0';
     if (c->pool) {
         *owned = true; /* r goes with the job */
+        /* Other sites linking to this URL wait for its soft-404 verdict. */
+        if (r->res) r->res->state = LINK_PENDING;
         pool_submit(c, j);
     } else {
         parse_job_run(c->cfg, j);
@@ -867,6 +915,7 @@ static void crawl_on_done(const fetch_request *req, const fetch_result *res, voi
     (void)ud;
     crawl_req *r = req->ud;
     crawl_ctx *c = r->ctx;
+    site_state *s = r->site;
     c->done++;
     progress_update(c->done);
     if (crawl_stop_flag && res->error == FETCH_ERR_OTHER) {
@@ -874,6 +923,7 @@ static void crawl_on_done(const fetch_request *req, const fetch_result *res, voi
          * is not broken (a result an earlier fetch gave stays). */
         if (r->res && r->res->state == LINK_PENDING) r->res->state = LINK_NEW;
         free(r);
+        s->inflight--;
         return;
     }
     bool owned = false;
@@ -886,7 +936,10 @@ static void crawl_on_done(const fetch_request *req, const fetch_result *res, voi
             break;
         }
     }
-    if (!owned) free(r);
+    if (!owned) {
+        free(r);
+        crawl_request_over(c, s);
+    }
 }
 
 /* ---- run ---------------------------------------------------------------- */
@@ -905,8 +958,14 @@ static bool crawl_form_only(const site_link *l) {
     return true;
 }
 
-static void crawl_report_site(crawl_ctx *c, site_state *s) {
-    crawl_site_result sr = {.site_code = s->spec.code, .pages = s->pages_parsed};
+/* during: the site is reported while the run goes on (its crawl is over);
+ * otherwise after fetch_run() returned. */
+static void crawl_report_site(crawl_ctx *c, site_state *s, bool during) {
+    s->reported = true;
+    crawl_site_result sr = {.site_code = s->spec.code,
+                            .pages = s->pages_parsed,
+                            .interrupted = !during && crawl_stop_flag,
+                            .fc = during ? c->fc : NULL};
     for (size_t i = 0; i < s->norder; i++) {
         site_link *l = s->order[i];
         /* A link robots.txt kept us from is reported unchecked, whatever
@@ -942,7 +1001,7 @@ static void crawl_report_site(crawl_ctx *c, site_state *s) {
                          .checked_at_ms = r->checked_at_ms};
         c->cb->on_link(c->cb->ud, &cl);
     }
-    if (crawl_stop_flag) site_set_incomplete(s, L("the crawl was interrupted", "抓取被中断"));
+    if (sr.interrupted) site_set_incomplete(s, L("the crawl was interrupted", "抓取被中断"));
     if (!s->incomplete && s->pages_parsed > 0 && s->pages_forbidden * 2 > s->pages_queued)
         site_set_incomplete(s, L("most pages answered 403 (a firewall?)",
                                  "多数页面返回 403（可能被防火墙拦截）"));
@@ -983,6 +1042,34 @@ static void crawl_site_free(site_state *s) {
     strmap_free(s->calendars, NULL);
     free(s->order);
     free(s->incomplete);
+    free(s->home_body);
+    bool reported = s->reported;
+    memset(s, 0, sizeof *s);
+    s->reported = reported;
+}
+
+/* True when no check the site's links wait for is under way: its own
+ * requests are counted in inflight, but a URL another site links to too is
+ * checked once, by whichever site found it first. */
+static bool crawl_site_settled(site_state *s) {
+    if (s->inflight > 0) return false;
+    while (s->settled < s->norder && s->order[s->settled]->res->state != LINK_PENDING) s->settled++;
+    return s->settled == s->norder;
+}
+
+/* A request of site s is over (with any parse of its page): report the
+ * sites whose crawl is over now, and free what they held. After a stop the
+ * rest is reported when fetch_run() has returned, as interrupted. */
+static void crawl_request_over(crawl_ctx *c, site_state *s) {
+    s->inflight--;
+    if (c->failed || crawl_stop_flag || !c->running) return;
+    for (size_t i = 0; i < c->nsites; i++) {
+        site_state *t = &c->sites[i];
+        if (t->reported || !crawl_site_settled(t)) continue;
+        crawl_report_site(c, t, true);
+        crawl_site_free(t);
+        if (c->failed) return;
+    }
 }
 
 bool crawl_run(const crawl_config *cfg, const crawl_site_spec *sites, size_t nsites,
@@ -1021,7 +1108,9 @@ bool crawl_run(const crawl_config *cfg, const crawl_site_spec *sites, size_t nsi
         }
         c.pool = pool_new(cfg, c.fc, pool_threads_wanted());
         if (c.pool) fetch_set_poll(c.fc, crawl_poll, &c);
+        c.running = true;
         ok = fetch_run(c.fc, e);
+        c.running = false;
         if (c.pool) {
             if (ok) crawl_pool_drain(&c); /* after a stop: the pages fetched before it */
             fetch_set_poll(c.fc, NULL, NULL);
@@ -1032,7 +1121,8 @@ bool crawl_run(const crawl_config *cfg, const crawl_site_spec *sites, size_t nsi
         progress_done();
         crawl_active_client = NULL;
         if (ok)
-            for (size_t i = 0; i < nsites; i++) crawl_report_site(&c, &c.sites[i]);
+            for (size_t i = 0; i < nsites; i++)
+                if (!c.sites[i].reported) crawl_report_site(&c, &c.sites[i], false);
     }
     fetch_free(c.fc);
     for (size_t i = 0; c.sites && i < nsites; i++) crawl_site_free(&c.sites[i]);

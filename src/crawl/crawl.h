@@ -12,8 +12,14 @@
  *      checked once: crawled pages count as checked by their own fetch,
  *      attachments, images and external URLs get a FETCH_CHECK.
  * The result per link — status, error, soft 404 — and the pages and tags
- * that refer to it are given to the caller at the end (link callback), with
- * whether the homepage refers to it.
+ * that refer to it are given to the caller (link callback) when the site's
+ * crawl is over — as soon as no request of the site and no check its links
+ * wait for is under way, while other sites go on — with whether the
+ * homepage refers to it; then the site-done callback. A site so reported
+ * is done and freed: a run interrupted later (crawl_request_stop, or a
+ * kill) has already handed over everything about it, which is what lets
+ * the caller resume a round site by site. Sites still crawling at a stop
+ * are reported after it, marked interrupted.
  *
  * Threads: decoding and parsing run on a pool of worker threads (one per
  * core; GOVINSPECT_PARSE_THREADS overrides, 0 parses inline), which hand
@@ -92,6 +98,12 @@ typedef struct crawl_site_result {
     bool complete;
     const char *incomplete_reason; /* NULL when complete */
     bool page_cap_reached; /* judged on what was crawled; reported */
+    bool interrupted;      /* cut short by crawl_request_stop() */
+    /* The run's fetch client while it still runs (the site finished before
+     * the others): requests the caller submits to it during the site-done
+     * callback are performed before crawl_run() returns. NULL when the run
+     * is over or stopped. */
+    fetch_client *fc;
 } crawl_site_result;
 
 typedef struct crawl_callbacks {
@@ -106,5 +118,7 @@ bool crawl_run(const crawl_config *cfg, const crawl_site_spec *sites, size_t nsi
                const crawl_callbacks *cb, err *e);
 /* Async-signal-safe: finish soon, keeping what was done. */
 void crawl_request_stop(void);
+/* Whether crawl_request_stop() was called since the last crawl_run() began. */
+bool crawl_stopped(void);
 
 #endif

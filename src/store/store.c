@@ -309,3 +309,19 @@ bool store_bonus_get(store *s, int64_t round_id, const char *site_code, double *
     err_clear(e);
     return s->ops->bonus_get(s, round_id, site_code, points, found, e);
 }
+
+bool store_crawl_done_set(store *s, int64_t round_id, const char *site_code, const char *at,
+                          err *e) {
+    err_clear(e);
+    return s->ops->crawl_done_set(s, round_id, site_code, at, e);
+}
+
+bool store_crawl_done_get(store *s, int64_t round_id, const char *site_code, bool *done, err *e) {
+    err_clear(e);
+    return s->ops->crawl_done_get(s, round_id, site_code, done, e);
+}
+
+bool store_crawl_clear(store *s, int64_t round_id, const char *site_code, err *e) {
+    err_clear(e);
+    return s->ops->crawl_clear(s, round_id, site_code, e);
+}

@@ -275,4 +275,17 @@ bool store_bonus_set(store *s, int64_t round_id, const char *site_code, double p
 bool store_bonus_get(store *s, int64_t round_id, const char *site_code, double *points,
                      bool *found, err *e);
 
+/* ---- crawl state: resuming an interrupted inspection ------------------ */
+
+/* A site whose inspection in the round is done (crawl, checks and their
+ * fetches committed), so that re-running a round that was interrupted
+ * (Ctrl-C, kill) does not crawl it again. Written by the driver in the
+ * transaction of the site's last findings; cleared when a run of the round
+ * completes, so that a deliberate re-run of a finished round crawls afresh. */
+bool store_crawl_done_set(store *s, int64_t round_id, const char *site_code, const char *at,
+                          err *e);
+bool store_crawl_done_get(store *s, int64_t round_id, const char *site_code, bool *done, err *e);
+/* Forgets the done sites of the round (site_code NULL: all of them). */
+bool store_crawl_clear(store *s, int64_t round_id, const char *site_code, err *e);
+
 #endif

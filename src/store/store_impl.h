@@ -12,7 +12,7 @@
 
 /* The newest schema version this build knows (see the migrations of each
  * back end). */
-#define STORE_SCHEMA_LATEST 3
+#define STORE_SCHEMA_LATEST 4
 
 typedef struct store_ops {
     const char *name;
@@ -53,6 +53,10 @@ typedef struct store_ops {
                       const char *note, err *e);
     bool (*bonus_get)(store *s, int64_t round_id, const char *site_code, double *points,
                       bool *found, err *e);
+    bool (*crawl_done_set)(store *s, int64_t round_id, const char *site_code, const char *at,
+                           err *e);
+    bool (*crawl_done_get)(store *s, int64_t round_id, const char *site_code, bool *done, err *e);
+    bool (*crawl_clear)(store *s, int64_t round_id, const char *site_code, err *e);
 } store_ops;
 
 struct store {

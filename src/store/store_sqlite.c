@@ -200,7 +200,19 @@ static const char migration_3[] =
  * released script never changes. (A script that rebuilds a table must run
  * with foreign_keys off, which is a no-op inside a transaction: handle that
  * when the first such migration comes.) */
-static const char *const migrations[] = {migration_1, migration_2, migration_3};
+/* The sites whose inspection in a round is done, for resuming an
+ * interrupted run (store_crawl_done_*): one row per site, written in the
+ * transaction that commits the site's last findings, deleted when a run of
+ * the round completes. Site granularity: see docs/ARCHITECTURE.md. */
+static const char migration_4[] =
+    "CREATE TABLE crawl_state ("
+    " round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,"
+    " site_code TEXT NOT NULL CHECK (site_code <> ''),"
+    " state TEXT NOT NULL CHECK (state IN ('done')),"
+    " finished_at TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY (round_id, site_code));";
+
+static const char *const migrations[] = {migration_1, migration_2, migration_3, migration_4};
 _Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_LATEST,
                "one migration per schema version");
 
@@ -255,6 +267,10 @@ typedef enum {
     ST_TARGETS_ALL,
     ST_BONUS_SET,
     ST_BONUS_GET,
+    ST_CRAWL_DONE_SET,
+    ST_CRAWL_DONE_GET,
+    ST_CRAWL_CLEAR,
+    ST_CRAWL_CLEAR_SITE,
     ST__COUNT
 } stmt_id;
 
@@ -311,6 +327,13 @@ static const char *const sql_text[ST__COUNT] = {
                      " ON CONFLICT (round_id, site_code) DO UPDATE SET points = excluded.points,"
                      " note = excluded.note",
     [ST_BONUS_GET] = "SELECT points, note FROM bonus WHERE round_id = ?1 AND site_code = ?2",
+    [ST_CRAWL_DONE_SET] = "INSERT INTO crawl_state (round_id,site_code,state,finished_at)"
+                          " VALUES (?1,?2,'done',?3) ON CONFLICT (round_id, site_code)"
+                          " DO UPDATE SET state = 'done', finished_at = excluded.finished_at",
+    [ST_CRAWL_DONE_GET] = "SELECT 1 FROM crawl_state WHERE round_id = ?1 AND site_code = ?2"
+                          " AND state = 'done'",
+    [ST_CRAWL_CLEAR] = "DELETE FROM crawl_state WHERE round_id = ?1",
+    [ST_CRAWL_CLEAR_SITE] = "DELETE FROM crawl_state WHERE round_id = ?1 AND site_code = ?2",
     [ST_PAGE_GET] = "SELECT site_code, url, final_url, http_status, content_type, charset,"
                     " fetched_at, body, body_size FROM pages WHERE round_id = ?1 AND url = ?2",
     [ST_DOWNTIME_INSERT] =
@@ -1561,6 +1584,52 @@ static bool sq_bonus_get(store *s, int64_t round_id, const char *site_code, doub
     return ok;
 }
 
+/* ---- crawl state (resuming an interrupted run) ------------------------ */
+
+static bool sq_crawl_done_set(store *s, int64_t round_id, const char *site_code, const char *at,
+                              err *e) {
+    sq_store *q = sq(s);
+    bool own;
+    if (!tx_open(q, &own, e)) return false;
+    sqlite3_stmt *st = stmt(q, ST_CRAWL_DONE_SET, e);
+    bool ok = st != NULL;
+    if (ok) {
+        bool b = sqlite3_bind_int64(st, 1, round_id) == SQLITE_OK &&
+                 bind_str(st, 2, site_code) == SQLITE_OK && bind_str(st, 3, at) == SQLITE_OK;
+        ok = step_write(q, st, b, e, L("recording the crawl of %s", "记录 %s 的抓取"), nz(site_code));
+    }
+    return tx_close(q, own, ok, e);
+}
+
+static bool sq_crawl_done_get(store *s, int64_t round_id, const char *site_code, bool *done,
+                              err *e) {
+    sq_store *q = sq(s);
+    *done = false;
+    sqlite3_stmt *st = stmt(q, ST_CRAWL_DONE_GET, e);
+    if (!st) return false;
+    bool ok = sqlite3_bind_int64(st, 1, round_id) == SQLITE_OK && bind_str(st, 2, site_code) == SQLITE_OK;
+    int rc = ok ? sqlite3_step(st) : SQLITE_ERROR;
+    if (rc == SQLITE_ROW) *done = true;
+    else if (rc != SQLITE_DONE)
+        ok = sq_fail(q, e, L("reading the crawl state of %s", "读取 %s 的抓取状态"), nz(site_code));
+    stmt_done(st);
+    return ok;
+}
+
+static bool sq_crawl_clear(store *s, int64_t round_id, const char *site_code, err *e) {
+    sq_store *q = sq(s);
+    bool own;
+    if (!tx_open(q, &own, e)) return false;
+    sqlite3_stmt *st = stmt(q, site_code ? ST_CRAWL_CLEAR_SITE : ST_CRAWL_CLEAR, e);
+    bool ok = st != NULL;
+    if (ok) {
+        bool b = sqlite3_bind_int64(st, 1, round_id) == SQLITE_OK &&
+                 (!site_code || bind_str(st, 2, site_code) == SQLITE_OK);
+        ok = step_write(q, st, b, e, "%s", L("clearing the crawl state", "清除抓取状态"));
+    }
+    return tx_close(q, own, ok, e);
+}
+
 static bool sq_page_put(store *s, const page_copy_rec *p, err *e) {
     sq_store *q = sq(s);
     bool own;
@@ -1652,4 +1721,7 @@ static const store_ops sq_ops = {
     .round_targets_each = sq_round_targets_each,
     .bonus_set = sq_bonus_set,
     .bonus_get = sq_bonus_get,
+    .crawl_done_set = sq_crawl_done_set,
+    .crawl_done_get = sq_crawl_done_get,
+    .crawl_clear = sq_crawl_clear,
 };

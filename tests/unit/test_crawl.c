@@ -725,6 +725,60 @@ static void test_js_challenge(void **state) {
     testserver_stop(t);
 }
 
+/* The homepage under two URLs: "/" and a link to "/index.html" with the
+ * same bytes are one document, parsed once; "/moved" redirected to
+ * "/moved/1", whose own link to "/moved/1" is not fetched again. */
+#define HOME_TWICE_BODY                                                                    \
+    "<html><head><title>示范县人民政府</title></head><body>"                               \
+    "<a href=\"index.html\">首页</a> <a href=\"a.html\">政务公开</a> "                     \
+    "<p>示范县人民政府门户网站，提供政务公开和办事服务。</p></body></html>"
+#define MOVED_BODY                                                                         \
+    "<html><head><title>示范县人民政府</title></head><body>"                               \
+    "<a href=\"/moved/1\">首页</a> <a href=\"/a.html\">政务公开</a> "                     \
+    "<p>示范县人民政府门户网站，提供政务公开和办事服务。</p></body></html>"
+static void test_home_twice(void **state) {
+    (void)state;
+    testserver_route routes[] = {
+        {.path = "/", .headers = html_hdr, .body = HOME_TWICE_BODY},
+        {.path = "/index.html", .headers = html_hdr, .body = HOME_TWICE_BODY},
+        {.path = "/a.html", .headers = html_hdr, .body = plain_page},
+        {.path = "/moved", .headers = html_hdr, .body = MOVED_BODY,
+         .flags = TS_REDIRECT_CHAIN, .count = 1},
+    };
+    testserver *t = testserver_start(routes, 4);
+    assert_non_null(t);
+    crawl_config cfg = quick_config();
+    char *home = xstrdup(testserver_url(t, "/"));
+    crawl_site_spec site = {.code = "6199000008", .home_url = home};
+    seen s = {0};
+    crawl_one(&cfg, &site, 1, &s);
+    assert_true(s.sites[0].complete);
+    /* "/" and "/a.html", not "/index.html" */
+    assert_int_equal(s.sites[0].pages, 2);
+    assert_int_equal(testserver_hits(t, "GET", "/index.html"), 1);
+    const seen_link *l = must_link(&s, testserver_url(t, "/index.html"));
+    assert_false(l->broken);
+    assert_int_equal(l->status, 200);
+    assert_int_equal(s.sites[0].broken, 0);
+    seen_free(&s);
+    free(home);
+
+    /* The registered URL redirects; the page it lands on links to itself. */
+    home = xstrdup(testserver_url(t, "/moved"));
+    site = (crawl_site_spec){.code = "6199000009", .home_url = home};
+    s = (seen){0};
+    crawl_one(&cfg, &site, 1, &s);
+    assert_true(s.sites[0].complete);
+    assert_int_equal(s.sites[0].pages, 1); /* /a.html is outside /moved */
+    assert_int_equal(testserver_hits(t, "GET", "/moved/1"), 1);
+    l = must_link(&s, testserver_url(t, "/moved/1"));
+    assert_false(l->broken);
+    assert_int_equal(l->status, 200);
+    seen_free(&s);
+    free(home);
+    testserver_stop(t);
+}
+
 /* robots.txt Crawl-delay spaces the requests to the site (politeness off
  * otherwise). */
 static void test_crawl_delay(void **state) {
@@ -1233,6 +1287,7 @@ int main(void) {
         cmocka_unit_test(test_crawl_delay),
         cmocka_unit_test(test_robots_503),
         cmocka_unit_test(test_interrupted),
+        cmocka_unit_test(test_home_twice),
         cmocka_unit_test(test_shared_checks_robots),
         cmocka_unit_test(test_inspect_store),
         cmocka_unit_test(test_real_page),
