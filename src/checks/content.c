@@ -183,7 +183,8 @@ static void content_on_page(check_ctx *c, void *state, const crawl_page *p) {
     content_state *st = state;
     if (!st || st->off || !p->model) return;
     const page *pg = p->model;
-    text_scan_opts so = {.whitelist = st->wl, .statistical = true};
+    text_scan_opts so = {.whitelist = st->wl,
+                         .statistical = text_engine_stat_in_inspections(content_engine)};
     page_date(pg, &so.pub_year, &so.pub_month, &so.pub_day);
     bool from_items = !page_meta_get(pg, "PubDate") && pg->nitems > 0;
     /* The title is read too (a typo in it is as public as one in the body),

@@ -358,6 +358,7 @@ static bool stat_conf_load(text_engine *t, const char *path, sbuf *dicts, err *e
         else if (strcmp(k, "max_word") == 0) c->max_word = (int)num;
         else if (strcmp(k, "use_tone") == 0) c->use_tone = num != 0;
         else if (strcmp(k, "use_shape") == 0) c->use_shape = num != 0;
+        else if (strcmp(k, "in_inspections") == 0) c->in_inspections = num != 0;
         else
             ok = err_set(e, ERR_INPUT, L("%s:%zu: unknown key '%s'", "%s:%zu：未知的键“%s”"), path,
                          lineno + 1, k);
@@ -459,6 +460,10 @@ text_engine *text_engine_load(const char *data_dir, err *e) {
 }
 
 size_t text_engine_patterns(const text_engine *t) { return t->n; }
+bool text_engine_stat_in_inspections(const text_engine *t) {
+    return t && t->sconf.in_inspections && text_engine_stat_available(t);
+}
+
 bool text_engine_stat_available(const text_engine *t) { return t->dict && t->conf; }
 const char *text_engine_stat_note(const text_engine *t) { return t->note ? t->note : ""; }
 

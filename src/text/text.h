@@ -79,6 +79,11 @@ void text_engine_free(text_engine *t);
 
 size_t text_engine_patterns(const text_engine *t);
 bool text_engine_stat_available(const text_engine *t);
+/* Whether the detector should also run on every page of an inspection
+ * (detector.conf in_inspections; off by default: it costs about 40 times the
+ * lexicon scan, and a crawl of 2,000 pages would spend most of its time in
+ * it). `govinspect text` always runs it unless --no-stat. */
+bool text_engine_stat_in_inspections(const text_engine *t);
 /* Why the detector is not available (or what dictionary it uses). */
 const char *text_engine_stat_note(const text_engine *t);
 

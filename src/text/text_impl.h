@@ -72,6 +72,7 @@ typedef struct text_stat_conf {
     int max_word;          /* longest word tried, in characters (2..6) */
     bool use_tone;         /* same sound, other tone */
     bool use_shape;        /* same shape */
+    bool in_inspections;   /* also on every crawled page, not only in `text` */
     /* Surnames: such a character followed by a Han character, or the
      * character after it, is never suspect (names are the commonest false
      * alarm: 刘通摄). */
