@@ -25,10 +25,8 @@ static pthread_once_t content_once = PTHREAD_ONCE_INIT;
 
 static void content_load(void) {
     err e = {0};
-    content_engine = text_engine_load(NULL, &e);
+    content_engine = text_engine_load_for_inspections(&e);
     if (!content_engine) log_warn("content check off: %s", e.msg);
-    else if (!text_engine_stat_available(content_engine))
-        log_info("%s", text_engine_stat_note(content_engine));
 }
 
 typedef struct content_hit {

@@ -92,18 +92,20 @@ const site_rec *check_site(const check_ctx *c) { return c->site; }
 
 const char *check_pattern_in(const check_ctx *c, const char *list_path, const char *text) {
     if (!text || !*text) return NULL;
-    size_t n = rules_list_len(c->r, list_path);
+    size_t n;
+    const char *const *pats = rules_strings(c->r, list_path, &n);
     for (size_t i = 0; i < n; i++) {
-        const char *pat = rules_list_item(c->r, list_path, i);
+        const char *pat = pats[i];
         if (pat && *pat && strstr(text, pat)) return pat;
     }
     return NULL;
 }
 
 bool check_is_label(const check_ctx *c, const char *list_path, const char *text) {
-    size_t n = rules_list_len(c->r, list_path);
+    size_t n;
+    const char *const *labs = rules_strings(c->r, list_path, &n);
     for (size_t i = 0; i < n; i++) {
-        const char *lab = rules_list_item(c->r, list_path, i);
+        const char *lab = labs[i];
         size_t len = strlen(lab);
         if (len && !strncmp(text, lab, len) &&
             (!text[len] || text[len] == ':' || !strncmp(text + len, "：", 3)))

@@ -219,11 +219,12 @@ static bool ia_is_label(void *ud, const char *text) {
 
 /* The value of the first block labelled by one of the list's labels. */
 static const char *ia_labelled(check_ctx *c, const page *pg, const char *list) {
-    const rules *r = check_rules(c);
+    size_t n;
+    const char *const *labels = rules_strings(check_rules(c), list, &n);
     for (size_t t = 0; t < pg->ntexts; t++)
-        for (size_t i = 0; i < rules_list_len(r, list); i++) {
+        for (size_t i = 0; i < n; i++) {
             const char *v = NULL;
-            if (check_label(pg, t, rules_list_item(r, list, i), ia_is_label, c, &v)) return v;
+            if (check_label(pg, t, labels[i], ia_is_label, c, &v)) return v;
         }
     return NULL;
 }

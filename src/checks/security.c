@@ -630,7 +630,7 @@ static void *sec_mod_begin(check_ctx *c, const site_rec *site) {
         sec_shared.lists = sec_lists_new(check_rules(c), &e);
         if (!sec_shared.lists)
             log_error("%s", e.msg);
-        else if (!(sec_shared.text = text_engine_load(NULL, &e)))
+        else if (!(sec_shared.text = text_engine_load_for_inspections(&e)))
             log_warn(L("text engine not loaded, anchor texts are not judged: %s",
                        "文本引擎未能加载，不检查链接文字：%s"),
                      e.msg);

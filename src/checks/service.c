@@ -87,10 +87,12 @@ static int sv_element(check_ctx *c, const page *pg, const char *key) {
     char path[160];
     snprintf(path, sizeof path, SV "elements/%s/synonyms", key);
     int best = 0;
+    size_t ns;
+    const char *const *syn = rules_strings(r, path, &ns);
     for (size_t t = 0; t < pg->ntexts && best < 2; t++)
-        for (size_t i = 0; i < rules_list_len(r, path) && best < 2; i++) {
+        for (size_t i = 0; i < ns && best < 2; i++) {
             const char *v = NULL;
-            if (check_label(pg, t, rules_list_item(r, path, i), sv_is_label, c, &v))
+            if (check_label(pg, t, syn[i], sv_is_label, c, &v))
                 best = *v ? 2 : 1;
         }
     return best;

@@ -332,7 +332,7 @@ int cmd_inspect(const cli_globals *g, int argc, char **argv) {
         /* Post text goes through the text engine for media.security; without
          * its lexicons the other indicators are still judged. */
         text_engine *te = NULL;
-        if (run_media && media.n && !(te = text_engine_load(NULL, &e))) {
+        if (run_media && media.n && !(te = text_engine_load_for_inspections(&e))) {
             log_warn(L("post text not scanned (media.security): %s", "未检查发布内容（安全指标）：%s"), e.msg);
             err_clear(&e);
         }

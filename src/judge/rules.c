@@ -56,6 +56,7 @@ struct node {
     node **vals;
     char **keys;         /* NODE_MAP only */
     unsigned long *key_lines;
+    const char **strv;   /* NODE_LIST of strings: the items' texts, built with the index */
 };
 
 struct rules {
@@ -79,6 +80,7 @@ static void node_free(node *n) {
     free(n->vals);
     free(n->keys);
     free(n->key_lines);
+    free(n->strv);
     free(n->str);
     free(n);
 }
@@ -996,6 +998,12 @@ static bool index_paths(strmap *index, const node *m, sbuf *path) {
         if (base) sbuf_putc(path, '/');
         sbuf_puts(path, m->keys[i]);
         if (path->oom || !strmap_put(index, sbuf_str(path), m->vals[i], NULL)) return false;
+        node *v = m->vals[i];
+        if (v->type == NODE_LIST && !v->strv) {
+            v->strv = calloc(v->n + 1, sizeof *v->strv);
+            if (!v->strv) return false;
+            for (size_t k = 0; k < v->n; k++) v->strv[k] = v->vals[k]->str ? v->vals[k]->str : "";
+        }
         if (!index_paths(index, m->vals[i], path)) return false;
     }
     path->len = base;
@@ -1192,6 +1200,12 @@ const char *rules_list_item(const rules *r, const char *path, size_t i) {
         return "";
     }
     return n->vals[i]->str;
+}
+
+const char *const *rules_strings(const rules *r, const char *path, size_t *n) {
+    const node *l = find_typed(r, path, NODE_LIST, false);
+    *n = l && l->strv ? l->n : 0;
+    return l && l->strv ? l->strv : NULL;
 }
 
 size_t rules_keys_len(const rules *r, const char *path) {

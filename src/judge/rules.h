@@ -69,6 +69,9 @@ rules_threshold rules_threshold_at(const rules *r, const char *path);
 /* Lists of strings (name patterns, report order). */
 size_t rules_list_len(const rules *r, const char *path);
 const char *rules_list_item(const rules *r, const char *path, size_t i);
+/* The whole list at once (one look-up, for loops that run per page
+ * element): its n texts, owned by r; NULL and n = 0 when absent. */
+const char *const *rules_strings(const rules *r, const char *path, size_t *n);
 /* Keys of a mapping in file order (indicator codes, finding kinds). */
 size_t rules_keys_len(const rules *r, const char *path);
 const char *rules_key(const rules *r, const char *path, size_t i);

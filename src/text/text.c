@@ -43,6 +43,7 @@ struct text_engine {
     text_confusion *conf;
     text_stat_conf sconf;
     char *note;
+    bool for_inspections; /* loaded by the content check */
 };
 
 typedef struct wl_item {
@@ -418,12 +419,21 @@ static void stat_setup(text_engine *t, const char *lexdir, const char *dict_path
     t->note = sbuf_detach(&note);
 }
 
+static text_engine *engine_load(const char *data_dir, const char *dict_path, bool for_inspections,
+                                err *e);
+
 text_engine *text_engine_load_with_dict(const char *data_dir, const char *dict_path, err *e) {
+    return engine_load(data_dir, dict_path, false, e);
+}
+
+static text_engine *engine_load(const char *data_dir, const char *dict_path, bool for_inspections,
+                                err *e) {
     text_engine *t = calloc(1, sizeof *t);
     if (!t) {
         err_set(e, ERR_NOMEM, "out of memory");
         return NULL;
     }
+    t->for_inspections = for_inspections;
     sbuf dir = SBUF_INIT, conf = SBUF_INIT, dicts = SBUF_INIT;
     sbuf_printf(&dir, "%s/lexicons", data_dir ? data_dir : default_data_dir());
     sbuf_printf(&conf, "%s/detector.conf", sbuf_str(&dir));
@@ -444,6 +454,9 @@ text_engine *text_engine_load_with_dict(const char *data_dir, const char *dict_p
         free(lens);
         ok = t->ac != NULL;
     }
+    /* For an inspection the dictionary is loaded only when the detector is
+     * to run there (reading it costs more than scanning a small site). */
+    if (ok && t->for_inspections && !t->sconf.in_inspections) dict_path = "";
     if (ok) stat_setup(t, sbuf_str(&dir), dict_path, sbuf_str(&dicts));
     sbuf_free(&dir);
     sbuf_free(&conf);
@@ -454,6 +467,8 @@ text_engine *text_engine_load_with_dict(const char *data_dir, const char *dict_p
     }
     return t;
 }
+
+text_engine *text_engine_load_for_inspections(err *e) { return engine_load(NULL, NULL, true, e); }
 
 text_engine *text_engine_load(const char *data_dir, err *e) {
     return text_engine_load_with_dict(data_dir, NULL, e);

@@ -75,6 +75,10 @@ text_engine *text_engine_load(const char *data_dir, err *e);
 /* As text_engine_load() with an explicit dictionary path ("" disables the
  * statistical detector, NULL looks for it as above). */
 text_engine *text_engine_load_with_dict(const char *data_dir, const char *dict_path, err *e);
+/* As text_engine_load(NULL) for the content check of an inspection: the
+ * detector's dictionary is read only when detector.conf's in_inspections
+ * asks for the detector on crawled pages. */
+text_engine *text_engine_load_for_inspections(err *e);
 void text_engine_free(text_engine *t);
 
 size_t text_engine_patterns(const text_engine *t);
