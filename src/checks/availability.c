@@ -2,6 +2,7 @@
 #include "checks/availability.h"
 
 #include "core/date.h"
+#include "core/grow.h"
 #include "core/lang.h"
 
 #include <stdio.h>
@@ -241,19 +242,9 @@ typedef struct avail_inputs {
     bool oom;
 } avail_inputs;
 
-static bool avail_grow(void **items, size_t *cap, size_t n, size_t size) {
-    if (n < *cap) return true;
-    size_t c = *cap ? *cap * 2 : 64;
-    void *p = realloc(*items, c * size);
-    if (!p) return false;
-    *items = p;
-    *cap = c;
-    return true;
-}
-
 static bool avail_take_probe(const probe_rec *p, void *ud) {
     avail_inputs *in = ud;
-    if (!avail_grow((void **)&in->probes, &in->cap, in->n, sizeof *in->probes)) return !(in->oom = true);
+    if (!grow_for_one(&in->probes, &in->cap, in->n, sizeof *in->probes, 64)) return !(in->oom = true);
     probe_rec *q = &in->probes[in->n++];
     *q = (probe_rec){.site_code = avail_dup(p->site_code), .time = avail_dup(p->time), .ok = p->ok,
                      .http_status = p->http_status, .elapsed_ms = p->elapsed_ms,
@@ -264,7 +255,7 @@ static bool avail_take_probe(const probe_rec *p, void *ud) {
 
 static bool avail_take_downtime(const downtime_rec *d, void *ud) {
     avail_inputs *in = ud;
-    if (!avail_grow((void **)&in->dts, &in->capd, in->nd, sizeof *in->dts)) return !(in->oom = true);
+    if (!grow_for_one(&in->dts, &in->capd, in->nd, sizeof *in->dts, 8)) return !(in->oom = true);
     downtime_rec *q = &in->dts[in->nd++];
     *q = (downtime_rec){.id = d->id, .site_code = avail_dup(d->site_code), .from = avail_dup(d->from),
                         .to = avail_dup(d->to), .kind = avail_dup(d->kind),
@@ -437,13 +428,8 @@ static void avail_record_downtime(check_ctx *c, const site_rec *site, const avai
     }
 }
 
-bool availability_inspect(check_ctx *c, store *s, const site_rec *site, const char *as_of, err *e) {
-    const rules *r = check_rules(c);
-    int y, m, d;
-    if (!date_parse_ymd(as_of, &y, &m, &d))
-        return err_set(e, ERR_INPUT, L("round as-of date '%s' is not YYYY-MM-DD", "轮次监测日期“%s”不是 YYYY-MM-DD"),
-                       as_of);
-    int zone = check_zone_minutes(c);
+bool availability_judge_stored(store *s, const rules *r, const char *site_code, int y, int m, int d,
+                               int zone, availability_result *out, err *e) {
     int window = (int)rules_number(r, "indicators/site.unreachable/window_days");
     if (window < 1) window = 1;
     int64_t last_day = date_days_from_civil(y, m, d);
@@ -451,16 +437,25 @@ bool availability_inspect(check_ctx *c, store *s, const site_rec *site, const ch
     date_format_iso((last_day - (window - 1)) * AVAIL_DAY_MS - (int64_t)zone * 60000, zone, from, sizeof from);
     date_format_iso((last_day + 1) * AVAIL_DAY_MS - (int64_t)zone * 60000, zone, to, sizeof to);
     avail_inputs in = {0};
-    bool ok = store_probes_each(s, site->code, from, to, avail_take_probe, &in, e) &&
-              store_downtime_each(s, site->code, NULL, NULL, avail_take_downtime, &in, e);
+    bool ok = store_probes_each(s, site_code, from, to, avail_take_probe, &in, e) &&
+              store_downtime_each(s, site_code, NULL, NULL, avail_take_downtime, &in, e);
     if (ok && in.oom) ok = err_set(e, ERR_NOMEM, "out of memory");
-    availability_result res;
-    if (ok && !availability_judge(r, y, m, d, in.probes, in.n, in.dts, in.nd, &res))
+    if (ok && !availability_judge(r, y, m, d, in.probes, in.n, in.dts, in.nd, out))
         ok = err_set(e, ERR_NOMEM, "%s",
                      L("judging availability: out of memory or an unreadable time_zone",
                        "判定可访问性：内存不足或规则集 time_zone 无效"));
     avail_inputs_free(&in);
-    if (!ok) return false;
+    return ok;
+}
+
+bool availability_inspect(check_ctx *c, store *s, const site_rec *site, const char *as_of, err *e) {
+    const rules *r = check_rules(c);
+    int y, m, d;
+    if (!date_parse_ymd(as_of, &y, &m, &d))
+        return err_set(e, ERR_INPUT, L("round as-of date '%s' is not YYYY-MM-DD", "轮次监测日期“%s”不是 YYYY-MM-DD"),
+                       as_of);
+    availability_result res;
+    if (!availability_judge_stored(s, r, site->code, y, m, d, check_zone_minutes(c), &res, e)) return false;
     if (res.veto) avail_record_unreachable(c, site, &res);
     avail_record_insufficient(c, site, &res);
     avail_record_downtime(c, site, &res);

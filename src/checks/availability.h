@@ -105,6 +105,14 @@ void availability_result_free(availability_result *res);
  * when not NULL). Used by the judgement and by `govinspect probe`. */
 bool availability_probe_failed(const rules *r, const probe_rec *p, char *reason, size_t reasonsz);
 
+/* Reads one site's probes of the window and its downtime from the store
+ * and judges them for T = the end of y-m-d (zone: minutes east of UTC, the
+ * rule set's). Used by availability_inspect() and by the verdicts, which
+ * re-judge from what is stored when they run. False on a store failure or
+ * out of memory (e set; *out then holds nothing to free). */
+bool availability_judge_stored(store *s, const rules *r, const char *site_code, int y, int m, int d,
+                               int zone, availability_result *out, err *e);
+
 /* The kinds availability_inspect records. NULL-terminated. */
 extern const char *const availability_kinds[];
 

@@ -378,90 +378,18 @@ typedef struct judge_ctx {
 
 /* ---- availability, re-judged from the probes stored now ----------------- */
 
-typedef struct probe_buf {
-    probe_rec *v;
-    size_t n, cap;
-    bool nomem;
-} probe_buf;
-
-static bool keep_probe(const probe_rec *p, void *ud) {
-    probe_buf *b = ud;
-    if (!grow_for_one(&b->v, &b->cap, b->n, sizeof *b->v, 256)) {
-        b->nomem = true;
-        return false;
-    }
-    probe_rec *c = &b->v[b->n];
-    *c = (probe_rec){.site_code = dup_or_empty(p->site_code),
-                     .time = dup_or_empty(p->time),
-                     .ok = p->ok,
-                     .http_status = p->http_status,
-                     .elapsed_ms = p->elapsed_ms,
-                     .error = dup_or_empty(p->error)};
-    b->n++;
-    return true;
-}
-
-typedef struct down_buf {
-    downtime_rec *v;
-    size_t n, cap;
-    bool nomem;
-} down_buf;
-
-static bool keep_down(const downtime_rec *d, void *ud) {
-    down_buf *b = ud;
-    if (!grow_for_one(&b->v, &b->cap, b->n, sizeof *b->v, 8)) {
-        b->nomem = true;
-        return false;
-    }
-    downtime_rec *c = &b->v[b->n];
-    *c = (downtime_rec){.id = d->id,
-                        .site_code = dup_or_empty(d->site_code),
-                        .from = dup_or_empty(d->from),
-                        .to = dup_or_empty(d->to),
-                        .kind = dup_or_empty(d->kind),
-                        .reason = dup_or_empty(d->reason)};
-    b->n++;
-    return true;
-}
-
 /* Whether the site's stored probes veto it now. */
 static bool availability_veto(judge_ctx *j, const char *code, bool *veto) {
     *veto = false;
     if (!j->t_ok) return true;
-    /* The window and a month's margin either side; the judgement picks its
-     * own dates from these. */
-    int y, m, d;
-    date_add_days(j->ty, j->tm, j->td, -400, &y, &m, &d);
-    char from[40], to[40];
-    snprintf(from, sizeof from, "%04d-%02d-%02dT00:00:00+00:00", y, m, d);
-    date_add_days(j->ty, j->tm, j->td, 2, &y, &m, &d);
-    snprintf(to, sizeof to, "%04d-%02d-%02dT00:00:00+00:00", y, m, d);
-    char wfrom[40];
-    date_add_days(j->ty, j->tm, j->td, -40, &y, &m, &d);
-    snprintf(wfrom, sizeof wfrom, "%04d-%02d-%02dT00:00:00+00:00", y, m, d);
-    probe_buf pb = {0};
-    down_buf db = {0};
-    bool ok = store_probes_each(j->s, code, wfrom, to, keep_probe, &pb, j->e) &&
-              store_downtime_each(j->s, code, from, to, keep_down, &db, j->e);
-    if (ok && (pb.nomem || db.nomem)) ok = err_set(j->e, ERR_NOMEM, "out of memory");
-    if (ok && pb.n) {
-        availability_result res;
-        if (availability_judge(j->r, j->ty, j->tm, j->td, pb.v, pb.n, db.v, db.n, &res)) {
-            *veto = res.judged && res.veto;
-            availability_result_free(&res);
-        } else {
-            ok = err_set(j->e, ERR_NOMEM, "out of memory");
-        }
-    }
-    for (size_t i = 0; i < pb.n; i++) {
-        free(pb.v[i].site_code);
-        free(pb.v[i].time);
-        free(pb.v[i].error);
-    }
-    free(pb.v);
-    for (size_t i = 0; i < db.n; i++) downtime_rec_free(&db.v[i]);
-    free(db.v);
-    return ok;
+    int zone = 480;
+    const char *tz = rules_string(j->r, "ruleset/time_zone");
+    if (tz && *tz) date_parse_offset(tz, &zone);
+    availability_result res;
+    if (!availability_judge_stored(j->s, j->r, code, j->ty, j->tm, j->td, zone, &res, j->e)) return false;
+    *veto = res.judged && res.veto;
+    availability_result_free(&res);
+    return true;
 }
 
 /* ---- scoring ----------------------------------------------------------- */
