@@ -13,10 +13,11 @@
  * crawl does not (a search query, an attachment's bytes, a consultation
  * channel on a platform outside the site's scope). Such a module calls
  * check_fetch() from site_end (or from a fetch callback, for a second step);
- * when the crawl of every site is over, the driver performs the requests
- * with the round's fetch settings (politeness, limits, --resolve) in one
- * fetch client, hands each result to the module's callback, and then calls
- * the module's `fetched` for each site, in that site's own transaction; the
+ * the driver performs the requests as soon as that site's crawl is over, in
+ * the crawl's own fetch client with the round's settings (politeness,
+ * limits, --resolve) — or, after an interruption, once the crawl has
+ * stopped — hands each result to the module's callback, and then calls the
+ * module's `fetched` for the site, in the site's own transaction; the
  * module records its findings there. A module with `fetched` has its
  * findings marked gone after that step instead of at site_end. Requests are
  * capped per site (CHECK_FETCH_MAX_PER_SITE); beyond it check_fetch fails.
