@@ -530,6 +530,8 @@ static bool judge_target(judge_ctx *j, verdict *v) {
     column_counts cols;
     rejudge_columns(r, (tfinds *)t, j->t_ok, j->ty, j->tm, j->td);
     count_columns(r, t, &cols);
+    v->stale_columns = cols.dated_stale;
+    v->blank_columns = cols.blank;
     bool gveto = v->is_site && guides_veto(r, t);
     size_t n = t ? t->n : 0;
     judged *js = calloc(n ? n : 1, sizeof *js);

@@ -74,6 +74,8 @@ typedef struct verdict {
     size_t ndeductions;
     int pending_review; /* pending findings of the target */
     int confirmed;      /* confirmed findings counted (info excluded) */
+    int stale_columns;  /* websites: columns stale by this rule set */
+    int blank_columns;
     int group;          /* index in the report's group order; -1: none */
 } verdict;
 

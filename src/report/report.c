@@ -507,6 +507,13 @@ static void problems_of(doc *d, const report_input *in, bool sites, const char *
             if (named++) sbuf_puts(&p, "、");
             if (sites) sbuf_printf(&p, "“%s”", v->name);
             else media_title(v, &p);
+            /* How many columns, as an office would say it. */
+            if (sites && strcmp(code, "site.column_stale") == 0) {
+                if (v->stale_columns) sbuf_printf(&p, "（%d个栏目未及时更新", v->stale_columns);
+                if (v->blank_columns)
+                    sbuf_printf(&p, "%s%d个空白栏目", v->stale_columns ? "，" : "（", v->blank_columns);
+                if (v->stale_columns || v->blank_columns) sbuf_puts(&p, "）");
+            }
         }
         if (cnt > named) sbuf_puts(&p, "等");
     }

@@ -510,6 +510,7 @@ static void test_report_two_rounds(void **state) {
                                "存在严重问题的1个，占比33.33%"));
     assert_non_null(strstr(md, "合格1个，占比25%，存在突出问题的3个，占比75%"));
     assert_non_null(strstr(md, "微信公众号“大保当镇人民政府”连续两个季度监测仍未提供有效互动功能"));
+    assert_non_null(strstr(md, "栏目不更新1个，如“6108000039”（11个栏目未及时更新）"));
     assert_non_null(strstr(md, "| 1 | 6108000039 | 6108000039 | 多个栏目更新不及时 |"));
     /* Appendix 2: stale first, then interaction, then advertising. */
     const char *a = strstr(md, "| 1 | 微信 | 榆佳高交 | 监测时间点2周内未更新 |");
