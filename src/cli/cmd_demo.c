@@ -30,8 +30,6 @@
 #define DEMO_LABEL "2020年第三季度"
 #define DEMO_REPORT_DATE "2020年8月17日" /* the 通报 date printed, fixed so the demo repeats */
 
-/* `report` is the lead's command; until it is linked in, the demo stops
- * after the findings. A weak reference keeps this file building either way. */
 /* Runs a command in-process with a NULL-terminated argv. */
 static int demo_run(int (*cmd)(const cli_globals *, int, char **), const cli_globals *g, char **argv) {
     int argc = 0;
