@@ -22,7 +22,11 @@ typedef struct tags_pagerec {
     char *url;
     tags_page_type fixed; /* TAGS_NONE: decided at the end */
     bool article, list;
-    json_t *problems; /* [{group, tag, problem, value?, reason?}] */
+    /* The page's problems as records "group US tag US problem US value US
+     * reason RS" (value and reason may be empty): a site of 20,000 pages
+     * keeps them all until its end, and JSON objects per problem took
+     * over 100 MB there. Made into JSON when the finding is recorded. */
+    sbuf problems;
 } tags_pagerec;
 
 /* One per-site finding that gathers pages: a tag name written in another
@@ -195,17 +199,28 @@ static bool tags_in_list(const rules *r, const char *path, const char *s) {
     return false;
 }
 
-static void tags_problem(json_t *list, const char *group, const char *tag, const char *problem,
-                         const char *value, const char *reason) {
-    json_t *o = json_pack("{s:s, s:s, s:s}", "group", group, "tag", tag, "problem", problem);
-    if (!o)
-        return;
-    if (value)
-        json_object_set_new(o, "value", json_string(value));
-    if (reason)
-        json_object_set_new(o, "reason", json_string(reason));
-    json_array_append_new(list, o);
+/* Appends s with the record separators a hostile page might hold blanked. */
+static void tags_field(sbuf *list, const char *s, char sep) {
+    size_t start = list->len;
+    sbuf_puts(list, s ? s : "");
+    for (size_t i = start; list->data && i < list->len; i++)
+        if (list->data[i] == '\x1f' || list->data[i] == '\x1e')
+            list->data[i] = ' ';
+    sbuf_putc(list, sep);
 }
+
+static void tags_problem(sbuf *list, const char *group, const char *tag, const char *problem,
+                         const char *value, const char *reason) {
+    tags_field(list, group, '\x1f');
+    tags_field(list, tag, '\x1f');
+    tags_field(list, problem, '\x1f');
+    tags_field(list, value, '\x1f');
+    tags_field(list, reason, '\x1e');
+}
+
+/* The problems of groups that apply to a page type, as the evidence's JSON
+ * array; a new reference. */
+static json_t *tags_problems_json(const tags_site *s, const sbuf *list, int type);
 
 static void tags_gather_add(tags_gather *g, const char *written, const char *url) {
     if (!g->written)
@@ -259,7 +274,7 @@ static const page_meta *tags_find(const page *p, const char *name, int *exact) {
     return found ? found : variant;
 }
 
-static void tags_check_value(tags_site *s, const page *p, json_t *probs, const char *group,
+static void tags_check_value(tags_site *s, const page *p, sbuf *probs, const char *group,
                              const char *tag, const char *value) {
     if (strcmp(tag, "SiteIDCode") == 0) {
         if (!tags_site_code_valid(value))
@@ -298,12 +313,9 @@ bool tags_page(tags_site *s, const page *p, tags_page_type type) {
         s->pages = np, s->cappages = cap;
     }
     tags_pagerec *pr = &s->pages[s->npages];
-    *pr = (tags_pagerec){.url = tags_strdup(p->url), .fixed = type, .problems = json_array()};
-    if (!pr->url || !pr->problems) {
-        free(pr->url);
-        json_decref(pr->problems);
+    *pr = (tags_pagerec){.url = tags_strdup(p->url), .fixed = type, .problems = SBUF_INIT};
+    if (!pr->url)
         return false;
-    }
     s->npages++;
     int exact;
     const page_meta *m;
@@ -323,19 +335,19 @@ bool tags_page(tags_site *s, const page *p, tags_page_type type) {
             const char *tag = rules_list_item(r, path, t);
             m = tags_find(p, tag, &exact);
             if (!m) {
-                tags_problem(pr->problems, group, tag, "missing", NULL, NULL);
+                tags_problem(&pr->problems, group, tag, "missing", NULL, NULL);
                 continue;
             }
             if (!exact)
                 tags_case_seen(s, tag, m->name, p->url);
             if (exact > 1)
-                tags_problem(pr->problems, group, tag, "repeated", NULL, NULL);
+                tags_problem(&pr->problems, group, tag, "repeated", NULL, NULL);
             if (!*m->content) {
                 if (!tags_in_list(r, "page_tags/allow_empty", tag))
-                    tags_problem(pr->problems, group, tag, "empty", NULL, NULL);
+                    tags_problem(&pr->problems, group, tag, "empty", NULL, NULL);
                 continue;
             }
-            tags_check_value(s, p, pr->problems, group, tag, m->content);
+            tags_check_value(s, p, &pr->problems, group, tag, m->content);
             if (strcmp(tag, "SiteDomain") == 0 && (strncasecmp(m->content, "http://", 7) == 0 ||
                                                    strncasecmp(m->content, "https://", 8) == 0))
                 tags_gather_add(&s->domain, m->content, p->url);
@@ -367,7 +379,7 @@ void tags_site_free(tags_site *s) {
         return;
     for (size_t i = 0; i < s->npages; i++) {
         free(s->pages[i].url);
-        json_decref(s->pages[i].problems);
+        sbuf_free(&s->pages[i].problems);
     }
     free(s->pages);
     free(s->code);
@@ -386,6 +398,41 @@ static bool tags_group_applies(const rules *r, const char *group, tags_page_type
     char path[160];
     snprintf(path, sizeof path, "page_tags/groups/%s/pages", group);
     return tags_in_list(r, path, tags_type_name(t));
+}
+
+static json_t *tags_problems_json(const tags_site *s, const sbuf *list, int type) {
+    json_t *a = json_array();
+    const char *p = list->data;
+    while (a && p && *p) {
+        const char *end = strchr(p, '\x1e');
+        if (!end)
+            break;
+        const char *f[5];
+        size_t len[5];
+        const char *q = p;
+        for (int k = 0; k < 5; k++) {
+            const char *sep = k < 4 ? memchr(q, '\x1f', (size_t)(end - q)) : end;
+            if (!sep)
+                sep = end;
+            f[k] = q, len[k] = (size_t)(sep - q);
+            q = sep < end ? sep + 1 : end;
+        }
+        char group[64];
+        snprintf(group, sizeof group, "%.*s", (int)len[0], f[0]);
+        if (tags_group_applies(s->r, group, (tags_page_type)type)) {
+            json_t *o = json_object();
+            json_object_set_new(o, "group", json_stringn(f[0], len[0]));
+            json_object_set_new(o, "tag", json_stringn(f[1], len[1]));
+            json_object_set_new(o, "problem", json_stringn(f[2], len[2]));
+            if (len[3])
+                json_object_set_new(o, "value", json_stringn(f[3], len[3]));
+            if (len[4])
+                json_object_set_new(o, "reason", json_stringn(f[4], len[4]));
+            json_array_append_new(a, o);
+        }
+        p = end + 1;
+    }
+    return a;
 }
 
 /* "missing: A, B; empty: C" for people. */
@@ -408,14 +455,8 @@ static void tags_describe(sbuf *b, json_t *problems) {
 
 static void tags_emit_page(tags_site *s, const tags_pagerec *pr, tags_page_type type,
                            tags_emit_fn emit, void *ud) {
-    json_t *mine = json_array();
-    size_t i;
-    json_t *o;
-    json_array_foreach(pr->problems, i, o) {
-        if (tags_group_applies(s->r, json_string_value(json_object_get(o, "group")), type))
-            json_array_append(mine, o);
-    }
-    if (!json_array_size(mine)) {
+    json_t *mine = tags_problems_json(s, &pr->problems, type);
+    if (!mine || !json_array_size(mine)) {
         json_decref(mine);
         return;
     }

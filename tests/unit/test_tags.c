@@ -296,6 +296,12 @@ static void test_values(void **state) {
          "<meta name=\"SiteDomain\" content=\"www.shifan.gov.cn\">"
          "<meta name=\"SiteIDCode\" content=\"61990000X1\"></head><body></body>",
          TAGS_HOME},
+        /* a value holding the characters problems are stored between */
+        {"/f.html",
+         "<head><meta name=\"SiteName\" content=\"示范县\">"
+         "<meta name=\"SiteDomain\" content=\"www.shifan.gov.cn\">"
+         "<meta name=\"SiteIDCode\" content=\"6199\x1f\x1e" "000001\"></head><body></body>",
+         TAGS_HOME},
         {NULL, NULL, TAGS_NONE}};
     found g = {0};
     run(&g, pages);
@@ -304,7 +310,8 @@ static void test_values(void **state) {
     expect_problems(&g, "/c.html", "malformed:PubDate");
     expect_problems(&g, "/d.html", "empty:SiteIDCode");
     expect_problems(&g, "/e.html", "malformed:SiteIDCode");
-    assert_int_equal(g.n, 5);
+    expect_problems(&g, "/f.html", "malformed:SiteIDCode");
+    assert_int_equal(g.n, 6);
     json_t *ev = find(&g, "tags.missing", "http://www.shifan.gov.cn/c.html");
     json_t *o = json_array_get(json_object_get(ev, "problems"), 0);
     assert_string_equal(json_string_value(json_object_get(o, "value")), "2020-08-10 09:30");
