@@ -147,25 +147,28 @@ bool check_find_date(const char *text, int *y, int *m, int *d, const char **end)
 }
 
 /* Skips "一、", "（二）", "(3)", "4.", "5、" before a label. */
+/* One of 一 … 十 at q (their UTF-8 starts with E4 or E5). */
+static bool inspect_cn_numeral(const char *q) {
+    static const char numerals[] = "一二三四五六七八九十";
+    unsigned char c = (unsigned char)q[0];
+    if (c != 0xE4 && c != 0xE5) return false;
+    for (const char *k = numerals; *k; k += 3)
+        if (q[0] == k[0] && q[1] == k[1] && q[2] == k[2]) return true;
+    return false;
+}
+
+/* Every label test of every text block starts here, so the common case —
+ * no enumerator — returns after a byte or two. */
 static const char *inspect_skip_enumerator(const char *s) {
-    static const char *const open[] = {"（", "(", NULL};
     static const char *const close[] = {"）", ")", "、", ".", "．", NULL};
-    static const char *const numerals = "一二三四五六七八九十";
     const char *p = s;
-    for (size_t i = 0; open[i]; i++)
-        if (strncmp(p, open[i], strlen(open[i])) == 0) {
-            p += strlen(open[i]);
-            break;
-        }
+    if (*p == '(') p++;
+    else if ((unsigned char)*p == 0xEF && strncmp(p, "（", 3) == 0) p += 3;
     const char *q = p;
     for (;;) {
         if (*q >= '0' && *q <= '9') q++;
-        else {
-            bool cn = false;
-            for (const char *k = numerals; *k && !cn; k += 3) cn = strncmp(q, k, 3) == 0;
-            if (!cn) break;
-            q += 3;
-        }
+        else if (inspect_cn_numeral(q)) q += 3;
+        else break;
     }
     if (q == p) return s;
     for (size_t i = 0; close[i]; i++)
