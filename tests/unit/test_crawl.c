@@ -675,30 +675,42 @@ static void test_page_cap(void **state) {
     testserver_stop(t);
 }
 
+/* A site the crawler must give up on: one crawl of the served routes is
+ * incomplete with every text of reason_has (NULL-terminated) in its reason,
+ * and nothing is reported broken. Returns the pages crawled; the homepage
+ * "/" was requested *home_hits times. */
+static int expect_incomplete(const testserver_route *routes, size_t n, const char *code,
+                             const char *const *reason_has, int *home_hits) {
+    testserver *t = testserver_start(routes, n);
+    assert_non_null(t);
+    crawl_config cfg = quick_config();
+    char *home = xstrdup(testserver_url(t, "/"));
+    crawl_site_spec site = {.code = code, .home_url = home};
+    seen s = {0};
+    crawl_one(&cfg, &site, 1, &s);
+    assert_false(s.sites[0].complete);
+    assert_non_null(s.sites[0].reason);
+    for (const char *const *r = reason_has; *r; r++)
+        if (!strstr(s.sites[0].reason, *r)) fail_msg("reason \"%s\" lacks \"%s\"", s.sites[0].reason, *r);
+    for (size_t i = 0; i < s.nlinks; i++)
+        if (s.links[i].broken) fail_msg("reported broken: %s", s.links[i].url);
+    assert_int_equal(s.sites[0].broken, 0);
+    int pages = s.sites[0].pages;
+    if (home_hits) *home_hits = (int)testserver_hits(t, NULL, "/");
+    seen_free(&s);
+    free(home);
+    testserver_stop(t);
+    return pages;
+}
+
 static void test_home_500(void **state) {
     (void)state;
     testserver_route routes[] = {
         {.path = "/", .status = 500, .headers = html_hdr, .body = "<title>服务器错误</title>"},
     };
-    testserver *t = testserver_start(routes, 1);
-    assert_non_null(t);
-    crawl_config cfg = quick_config();
-    char *home = xstrdup(testserver_url(t, "/"));
-    crawl_site_spec site = {.code = "6199000003", .home_url = home};
-    seen s = {0};
-    crawl_one(&cfg, &site, 1, &s);
-    assert_false(s.sites[0].complete);
-    assert_non_null(s.sites[0].reason);
-    assert_non_null(strstr(s.sites[0].reason, "500"));
-    assert_int_equal(s.sites[0].pages, 0);
-    assert_int_equal(s.pages, 0);
     /* The homepage is not a link anyone holds: nothing is reported broken. */
-    for (size_t i = 0; i < s.nlinks; i++)
-        if (s.links[i].broken) fail_msg("reported broken: %s", s.links[i].url);
-    assert_int_equal(s.sites[0].broken, 0);
-    seen_free(&s);
-    free(home);
-    testserver_stop(t);
+    static const char *const why[] = {"500", NULL};
+    assert_int_equal(expect_incomplete(routes, 1, "6199000003", why, NULL), 0);
 }
 
 /* A WAF's JavaScript challenge: 200, a script, no link to follow. */
@@ -710,19 +722,8 @@ static void test_js_challenge(void **state) {
                  "<body><noscript>请开启JavaScript</noscript></body></html>"},
         {.path = "/c.js", .body = "document.cookie='x=1';location.reload();"},
     };
-    testserver *t = testserver_start(routes, 2);
-    assert_non_null(t);
-    crawl_config cfg = quick_config();
-    char *home = xstrdup(testserver_url(t, "/"));
-    crawl_site_spec site = {.code = "6199000005", .home_url = home};
-    seen s = {0};
-    crawl_one(&cfg, &site, 1, &s);
-    assert_false(s.sites[0].complete);
-    assert_non_null(strstr(s.sites[0].reason, "JavaScript"));
-    assert_int_equal(s.sites[0].broken, 0);
-    seen_free(&s);
-    free(home);
-    testserver_stop(t);
+    static const char *const why[] = {"JavaScript", NULL};
+    expect_incomplete(routes, 2, "6199000005", why, NULL);
 }
 
 /* The homepage under two URLs: "/" and a link to "/index.html" with the
@@ -819,24 +820,10 @@ static void test_robots_503(void **state) {
         {.path = "/robots.txt", .status = 503, .headers = text_hdr, .body = "busy"},
         {.path = "/", .headers = html_hdr, .body = about_page},
     };
-    testserver *t = testserver_start(routes, 2);
-    assert_non_null(t);
-    crawl_config cfg = quick_config();
-    char *home = xstrdup(testserver_url(t, "/"));
-    crawl_site_spec site = {.code = "6199000004", .home_url = home};
-    seen s = {0};
-    crawl_one(&cfg, &site, 1, &s);
-    assert_false(s.sites[0].complete);
-    assert_non_null(s.sites[0].reason);
-    assert_non_null(strstr(s.sites[0].reason, "robots.txt"));
-    assert_non_null(strstr(s.sites[0].reason, "503"));
-    assert_int_equal(testserver_hits(t, NULL, "/"), 0);
-    assert_int_equal(s.sites[0].broken, 0);
-    for (size_t i = 0; i < s.nlinks; i++)
-        if (s.links[i].broken) fail_msg("reported broken: %s", s.links[i].url);
-    seen_free(&s);
-    free(home);
-    testserver_stop(t);
+    static const char *const why[] = {"robots.txt", "503", NULL};
+    int home_hits = -1;
+    expect_incomplete(routes, 2, "6199000004", why, &home_hits);
+    assert_int_equal(home_hits, 0);
 }
 
 /* Interrupted (Ctrl-C): what was still running is not checked, so it is not

@@ -521,6 +521,27 @@ static const col_finding *col_find(const col_findings *cf, const char *home, con
     return NULL;
 }
 
+/* Inspects a served site and expects `want` column findings; with one, that
+ * it is `kind` at the homepage's URL + `path`. Returns that finding's
+ * evidence (caller frees), NULL when want is 0. */
+static char *expect_columns(const char *code, const testserver_route *routes, size_t n, int want,
+                            const char *path, const char *kind) {
+    col_findings cf;
+    char home[128];
+    inspect_columns(code, routes, n, &cf, home, sizeof home);
+    assert_int_equal(cf.n, want);
+    char *evidence = NULL;
+    if (want == 1) {
+        const col_finding *f = col_find(&cf, home, path);
+        assert_non_null(f);
+        assert_string_equal(f->kind, kind);
+        evidence = strdup(f->evidence);
+        assert_non_null(evidence);
+    }
+    col_findings_free(&cf);
+    return evidence;
+}
+
 static int col_count(const col_findings *cf, const char *kind, const char *indicator) {
     int n = 0;
     for (int i = 0; i < cf->n; i++)
@@ -881,12 +902,8 @@ static void test_articles_are_not_columns(void **state) {
         {.path = "/art/plain.html", .headers = html_hdr, .body = rel_article},
         {.path = "/old/", .headers = html_hdr, .body = rel_article, .flags = TS_PREFIX},
     };
-    col_findings cf;
-    char home[128];
-    inspect_columns("6199000301", routes, sizeof routes / sizeof *routes, &cf, home, sizeof home);
     /* The column is fresh; neither article is a (stale) column. */
-    assert_int_equal(cf.n, 0);
-    col_findings_free(&cf);
+    expect_columns("6199000301", routes, sizeof routes / sizeof *routes, 0, NULL, NULL);
 }
 
 /* A homepage that mirrors a TRS column's newest articles: those links are
@@ -911,11 +928,7 @@ static void test_mirrored_column_dates(void **state) {
         {.path = "/gzdt/", .headers = html_hdr, .body = mirror_col},
         {.path = "/gzdt/2", .headers = html_hdr, .body = article_page, .flags = TS_PREFIX},
     };
-    col_findings cf;
-    char home[128];
-    inspect_columns("6199000302", routes, sizeof routes / sizeof *routes, &cf, home, sizeof home);
-    assert_int_equal(cf.n, 0);
-    col_findings_free(&cf);
+    expect_columns("6199000302", routes, sizeof routes / sizeof *routes, 0, NULL, NULL);
 }
 
 /* An empty column whose only links are a breadcrumb to the homepage (spelt
@@ -944,14 +957,7 @@ static void test_blank_with_shared_links(void **state) {
         {.path = "/gzdt/", .headers = html_hdr, .body = crumb_gzdt},
         {.path = "/art/", .headers = html_hdr, .body = article_page, .flags = TS_PREFIX},
     };
-    col_findings cf;
-    char home[128];
-    inspect_columns("6199000303", routes, sizeof routes / sizeof *routes, &cf, home, sizeof home);
-    assert_int_equal(cf.n, 1);
-    const col_finding *b = col_find(&cf, home, "tzgg/");
-    assert_non_null(b);
-    assert_string_equal(b->kind, "column.blank");
-    col_findings_free(&cf);
+    free(expect_columns("6199000303", routes, sizeof routes / sizeof *routes, 1, "tzgg/", "column.blank"));
 }
 
 /* A list that shows no dates is dated by its articles' PubDate. */
@@ -981,23 +987,18 @@ static void test_list_dated_by_pubdate(void **state) {
         {.path = "/doc/n2.html", .headers = html_hdr, .body = pub_n2},
         {.path = "/doc/p1.html", .headers = html_hdr, .body = pub_p1},
     };
-    col_findings cf;
-    char home[128];
-    inspect_columns("6199000304", routes, sizeof routes / sizeof *routes, &cf, home, sizeof home);
     /* 通知公告: newest 2020-01-05, outside the 6 months ending 2020-08-10;
      * 政策文件: 2020-07-01, inside. */
-    assert_int_equal(cf.n, 1);
-    const col_finding *t = col_find(&cf, home, "tzgg/");
-    assert_non_null(t);
-    assert_string_equal(t->kind, "column.stale");
+    char *text = expect_columns("6199000304", routes, sizeof routes / sizeof *routes, 1, "tzgg/",
+                                "column.stale");
     json_error_t je;
-    json_t *ev = json_loads(t->evidence, 0, &je);
+    json_t *ev = json_loads(text, 0, &je);
     assert_non_null(ev);
     json_t *nw = json_object_get(ev, "newest");
     assert_string_equal(ev_str(nw, "date"), "2020-01-05");
     assert_string_equal(ev_str(nw, "source"), "pubdate");
     json_decref(ev);
-    col_findings_free(&cf);
+    free(text);
 }
 
 /* A 二级 column the homepage never links, named in a column page's sidebar,
@@ -1028,15 +1029,10 @@ static void test_blank_second_level_from_sidebar(void **state) {
         {.path = "/zwgk/gzdt/", .headers = html_hdr, .body = sub_gzdt},
         {.path = "/doc/", .headers = html_hdr, .body = sub_doc, .flags = TS_PREFIX},
     };
-    col_findings cf;
-    char home[128];
-    inspect_columns("6199000304", routes, sizeof routes / sizeof *routes, &cf, home, sizeof home);
-    assert_int_equal(cf.n, 1);
-    const col_finding *b = col_find(&cf, home, "zwgk/ghjh/");
-    assert_non_null(b);
-    assert_string_equal(b->kind, "column.blank");
-    assert_non_null(strstr(b->evidence, "\"level\":2"));
-    col_findings_free(&cf);
+    char *evidence = expect_columns("6199000305", routes, sizeof routes / sizeof *routes, 1,
+                                    "zwgk/ghjh/", "column.blank");
+    assert_non_null(strstr(evidence, "\"level\":2"));
+    free(evidence);
 }
 
 int main(void) {
