@@ -11,6 +11,7 @@
 #                   --max-depth 1000, for a binary whose default depth is limited)
 #   TIMEOUT=600     seconds per tool run
 #   GOVINSPECT=BIN  the binary (default build-bench/govinspect, built if missing)
+#   GI_WRAP="CMD"   a command put before govinspect, e.g. "perf record -g -o /tmp/gi.perf"
 #   CONC=64         concurrency given to every tool that has such an option
 #   REPEAT=1        runs of each tool per size; the table shows the median
 #
@@ -171,7 +172,7 @@ gi_run() {
   rm -f "$r/gi.db"
   "$GOVINSPECT" --db "$r/gi.db" -q sites import "$r/sites.csv" > "$r/import.out" 2>&1 \
     || { na "$r/$name" "sites import failed: $(tail -1 "$r/import.out")"; return; }
-  timed "$name" "$r" "$r" "$GOVINSPECT" --db "$r/gi.db" --no-progress inspect --round bench \
+  timed "$name" "$r" "$r" ${GI_WRAP:-} "$GOVINSPECT" --db "$r/gi.db" --no-progress inspect --round bench \
     --as-of 2020-08-10 --sites-only --delay 0 --concurrency "$CONC" --per-host "$CONC" \
     --max-pages 100000 --ignore-robots "$@"
   "$GOVINSPECT" --db "$r/gi.db" findings --round bench --format csv > "$r/findings.csv" 2> "$r/findings.err" || true

@@ -19,6 +19,7 @@
 #include "core/strmap.h"
 #include "core/textenc.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -71,7 +72,12 @@ typedef struct inspect_fetch {
     char *url, *post;
 } inspect_fetch;
 
+/* The crawl calls on_page on a parse worker while it reports finished
+ * sites and answers check_fetch requests on its own thread (crawl.h): every
+ * entry into the modules, the store and the evidence set from the crawl
+ * takes `mu`, so the modules still run one at a time. */
 typedef struct inspect_run {
+    pthread_mutex_t mu;
     strmap *slots; /* site code -> inspect_slot* */
     inspect_report_fn report;
     void *ud;
@@ -239,8 +245,16 @@ static bool inspect_fetch_queue(inspect_run *run, inspect_fetch *f) {
 
 static void inspect_slot_fetched(inspect_run *run, inspect_slot *slot);
 
+static void inspect_fetch_done_locked(const fetch_request *req, const fetch_result *res);
+
 static void inspect_fetch_done(const fetch_request *req, const fetch_result *res, void *ud) {
-    (void)ud;
+    inspect_run *run = ((inspect_fetch *)ud)->slot->ctx.run;
+    pthread_mutex_lock(&run->mu);
+    inspect_fetch_done_locked(req, res);
+    pthread_mutex_unlock(&run->mu);
+}
+
+static void inspect_fetch_done_locked(const fetch_request *req, const fetch_result *res) {
     inspect_fetch *f = req->ud;
     inspect_slot *slot = f->slot;
     check_ctx *c = &slot->ctx;
@@ -410,22 +424,34 @@ static void inspect_on_page(void *ud, const crawl_page *p) {
     inspect_run *run = ud;
     inspect_slot *slot = inspect_slot_for(run, p->site_code);
     if (!slot) return;
+    pthread_mutex_lock(&run->mu);
     for (size_t i = 0; i < INSPECT_NMODULES; i++)
         if (inspect_modules[i]->on_page) inspect_modules[i]->on_page(&slot->ctx, slot->state[i], p);
+    pthread_mutex_unlock(&run->mu);
 }
 
 static void inspect_on_link(void *ud, const crawl_link *l) {
     inspect_run *run = ud;
     inspect_slot *slot = inspect_slot_for(run, l->site_code);
     if (!slot) return;
+    pthread_mutex_lock(&run->mu);
     /* The link phase of a site runs in one transaction with its site_end. */
     inspect_begin_tx(run, slot);
     for (size_t i = 0; i < INSPECT_NMODULES; i++)
         if (inspect_modules[i]->on_link) inspect_modules[i]->on_link(&slot->ctx, slot->state[i], l);
+    pthread_mutex_unlock(&run->mu);
 }
+
+static void inspect_on_site_done_locked(inspect_run *run, const crawl_site_result *r);
 
 static void inspect_on_site_done(void *ud, const crawl_site_result *r) {
     inspect_run *run = ud;
+    pthread_mutex_lock(&run->mu);
+    inspect_on_site_done_locked(run, r);
+    pthread_mutex_unlock(&run->mu);
+}
+
+static void inspect_on_site_done_locked(inspect_run *run, const crawl_site_result *r) {
     inspect_slot *slot = inspect_slot_for(run, r->site_code);
     if (!slot) return;
     check_ctx *c = &slot->ctx;
@@ -632,7 +658,8 @@ bool inspect_sites(store *s, const rules *r, const round_rec *round, const site_
     crawl_site_spec *specs = calloc(n ? n : 1, sizeof *specs);
     inspect_run run = {.slots = strmap_new(), .report = report, .ud = ud, .e = e};
     evidence_set *evidence = evidence_new();
-    bool ok = phrases && specs && run.slots && evidence;
+    bool mu_ready = pthread_mutex_init(&run.mu, NULL) == 0;
+    bool ok = phrases && specs && run.slots && evidence && mu_ready;
     if (!ok) err_set(e, ERR_NOMEM, "out of memory");
     for (size_t i = 0; ok && i < nphrases; i++) phrases[i] = rules_list_item(r, "crawl/soft404/phrases", i);
     cfg.soft404_titles = phrases;
@@ -685,5 +712,6 @@ bool inspect_sites(store *s, const rules *r, const round_rec *round, const site_
     strmap_free(run.slots, inspect_slot_free);
     free(specs);
     free(phrases);
+    if (mu_ready) pthread_mutex_destroy(&run.mu);
     return ok;
 }

@@ -527,7 +527,7 @@ typedef struct parse_job {
     char *content_type, *charset, *url, *final;
     long status;
     int64_t fetched_at_ms;
-    int state;              /* 0 waiting, 1 being parsed, 2 done */
+    int state;              /* 0 waiting, 1 being parsed, 2 parsed, 3 handed to on_page */
     /* the worker's results */
     page *pg;               /* NULL when decoding or parsing failed */
     bool decoded;           /* false: not decodable, no warning */
@@ -539,19 +539,28 @@ typedef struct parse_job {
  * same order (a page parsed early waits for those fetched before it), so
  * the crawl sees pages in the order of their fetches, as without a pool.
  * At most `max` jobs are held: a full pool makes the crawl thread wait for
- * the oldest job and handle it before it adds one (backpressure). */
+ * the oldest job and handle it before it adds one (backpressure).
+ *
+ * The checks (on_page) run on the workers too, not on the crawl thread,
+ * which then only fetches and follows links: a worker that finishes a
+ * parse and finds no other worker delivering becomes the deliverer and
+ * hands every parsed page, in fetch order, to on_page, while the others
+ * keep parsing. The crawl thread takes a job back once it was delivered. */
 typedef struct parse_pool {
     pthread_mutex_t mu;
     pthread_cond_t work;    /* workers: a job to take, or quit */
     pthread_cond_t head_done; /* the crawl thread: the oldest job is done */
     parse_job *head, *tail; /* jobs not yet taken back */
     parse_job *todo;        /* the first job no worker has taken */
+    parse_job *deliver;     /* the first job not yet handed to on_page */
+    bool delivering;        /* a worker is calling on_page */
     size_t n, max;
     bool quit;
     pthread_t *threads;
     int nthreads;
     fetch_client *fc;
     const crawl_config *cfg;
+    const crawl_callbacks *cb;
 } parse_pool;
 
 static void parse_job_free(parse_job *j) {
@@ -580,6 +589,28 @@ static void parse_job_run(const crawl_config *cfg, parse_job *j) {
     else if (j->req && j->req->res) j->soft404 = crawl_is_soft404(cfg, j->pg);
 }
 
+static void crawl_deliver_page(const crawl_callbacks *cb, const parse_job *j);
+
+/* With p->mu held: hands the parsed pages at the delivery point to on_page
+ * in order, unlocking around each call; one worker at a time. */
+static void pool_deliver(parse_pool *p) {
+    if (p->delivering) return;
+    p->delivering = true;
+    while (p->deliver && p->deliver->state == 2) {
+        parse_job *j = p->deliver;
+        pthread_mutex_unlock(&p->mu);
+        crawl_deliver_page(p->cb, j);
+        pthread_mutex_lock(&p->mu);
+        j->state = 3;
+        p->deliver = j->next;
+        if (j == p->head) {
+            pthread_cond_broadcast(&p->head_done);
+            fetch_wakeup(p->fc);
+        }
+    }
+    p->delivering = false;
+}
+
 static void *pool_worker(void *arg) {
     parse_pool *p = arg;
     pthread_mutex_lock(&p->mu);
@@ -593,10 +624,7 @@ static void *pool_worker(void *arg) {
         parse_job_run(p->cfg, j);
         pthread_mutex_lock(&p->mu);
         j->state = 2;
-        if (j == p->head) {
-            pthread_cond_broadcast(&p->head_done);
-            fetch_wakeup(p->fc);
-        }
+        pool_deliver(p);
     }
     pthread_mutex_unlock(&p->mu);
     return NULL;
@@ -613,7 +641,8 @@ static int pool_threads_wanted(void) {
     return n > 16 ? 16 : (int)n;
 }
 
-static parse_pool *pool_new(const crawl_config *cfg, fetch_client *fc, int nthreads) {
+static parse_pool *pool_new(const crawl_config *cfg, const crawl_callbacks *cb, fetch_client *fc,
+                           int nthreads) {
     if (nthreads <= 0) return NULL;
     parse_pool *p = calloc(1, sizeof *p);
     if (!p) return NULL;
@@ -627,6 +656,7 @@ static parse_pool *pool_new(const crawl_config *cfg, fetch_client *fc, int nthre
     pthread_cond_init(&p->head_done, NULL);
     p->fc = fc;
     p->cfg = cfg;
+    p->cb = cb;
     p->max = (size_t)nthreads * 8;
     /* libxml2 wants its global set-up done once, before threads use it. */
     xmlInitParser();
@@ -670,9 +700,9 @@ static void crawl_page_finish(crawl_ctx *c, crawl_req *r, parse_job *j);
  * NULL when there is none or it is not done. */
 static parse_job *pool_take(parse_pool *p, bool wait) {
     pthread_mutex_lock(&p->mu);
-    while (wait && p->head && p->head->state != 2) pthread_cond_wait(&p->head_done, &p->mu);
+    while (wait && p->head && p->head->state != 3) pthread_cond_wait(&p->head_done, &p->mu);
     parse_job *j = p->head;
-    if (j && j->state == 2) {
+    if (j && j->state == 3) {
         p->head = j->next;
         if (!p->head) p->tail = NULL;
         p->n--;
@@ -710,6 +740,7 @@ static void pool_submit(crawl_ctx *c, parse_job *j) {
     else p->head = j;
     p->tail = j;
     if (!p->todo) p->todo = j;
+    if (!p->deliver) p->deliver = j;
     p->n++;
     pthread_cond_signal(&p->work);
     pthread_mutex_unlock(&p->mu);
@@ -823,13 +854,30 @@ static void crawl_page_done(crawl_ctx *c, crawl_req *r, const fetch_result *res,
         pool_submit(c, j);
     } else {
         parse_job_run(c->cfg, j);
+        crawl_deliver_page(c->cb, j);
         j->req = NULL;
         crawl_page_finish(c, r, j);
         parse_job_free(j);
     }
 }
 
-/* A parsed page: the checks, then its links. On the crawl thread. */
+/* The checks of a parsed page: on a worker (pool_deliver), or on the crawl
+ * thread when there is no pool. Reads only what the job holds and what
+ * does not change once the job exists (the request's site code, depth). */
+static void crawl_deliver_page(const crawl_callbacks *cb, const parse_job *j) {
+    if (!j->pg || !cb->on_page) return;
+    crawl_page cp = {.site_code = j->req->site->spec.code,
+                     .model = j->pg,
+                     .depth = j->req->depth,
+                     .status = j->status,
+                     .content_type = j->content_type,
+                     .fetched_at_ms = j->fetched_at_ms,
+                     .raw_body = j->body,
+                     .raw_len = j->body_len};
+    cb->on_page(cb->ud, &cp);
+}
+
+/* A parsed page, after the checks read it: its links. On the crawl thread. */
 static void crawl_page_finish(crawl_ctx *c, crawl_req *r, parse_job *j) {
     site_state *s = r->site;
     bool home = r->depth == 0;
@@ -853,17 +901,6 @@ static void crawl_page_finish(crawl_ctx *c, crawl_req *r, parse_job *j) {
         struct tm tm;
         gmtime_r(&t, &tm);
         s->year_max = tm.tm_year + 1900 + 1;
-    }
-    if (c->cb->on_page) {
-        crawl_page cp = {.site_code = s->spec.code,
-                         .model = pg,
-                         .depth = r->depth,
-                         .status = j->status,
-                         .content_type = j->content_type,
-                         .fetched_at_ms = j->fetched_at_ms,
-                         .raw_body = j->body,
-                         .raw_len = j->body_len};
-        c->cb->on_page(c->cb->ud, &cp);
     }
     for (size_t i = 0; i < pg->nlinks && !c->failed; i++) crawl_handle_link(c, s, pg, &pg->links[i], r->depth);
 }
@@ -1106,7 +1143,7 @@ bool crawl_run(const crawl_config *cfg, const crawl_site_spec *sites, size_t nsi
                 crawl_submit(&c, s, REQ_ROBOTS, s->robots_url, 0, NULL);
             }
         }
-        c.pool = pool_new(cfg, c.fc, pool_threads_wanted());
+        c.pool = pool_new(cfg, cb, c.fc, pool_threads_wanted());
         if (c.pool) fetch_set_poll(c.fc, crawl_poll, &c);
         c.running = true;
         ok = fetch_run(c.fc, e);

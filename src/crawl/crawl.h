@@ -22,9 +22,12 @@
  * are reported after it, marked interrupted.
  *
  * Threads: decoding and parsing run on a pool of worker threads (one per
- * core; GOVINSPECT_PARSE_THREADS overrides, 0 parses inline), which hand
- * parsed pages back in fetch order. Every callback runs on the thread that
- * called crawl_run(), so callers need no locking.
+ * core; GOVINSPECT_PARSE_THREADS overrides, 0 parses inline). on_page runs
+ * on a worker — one call at a time, in fetch order — so that the checks do
+ * not hold up the fetching; on_link and on_site_done run on the thread
+ * that called crawl_run(), a site's only after every on_page call of that
+ * site has returned, but possibly while on_page runs for another site's
+ * page: a caller whose callbacks share state locks it.
  *
  * Nothing here judges: the caller turns pages and links into observations.
  * The crawl stops early (caps, robots, a WAF wall, errors on the homepage)
