@@ -41,7 +41,6 @@ struct check_ctx {
     int64_t *ids;
     size_t nids, capids;
     int findings;
-    bool in_tx;
     bool failed;
     evidence_set *evidence; /* the run's; pages findings point at */
     struct inspect_run *run;
@@ -78,6 +77,13 @@ typedef struct inspect_fetch {
  * takes `mu`, so the modules still run one at a time. */
 typedef struct inspect_run {
     pthread_mutex_t mu;
+    /* One transaction at a time on the store's connection, shared by the
+     * sites: findings of pages (of any site) join the one open, which a
+     * site's end commits, or the pages themselves every
+     * INSPECT_PAGE_TX_WRITES findings. A failure rolls it back and fails
+     * the run, which a re-run repairs. */
+    bool tx;
+    int tx_writes;
     strmap *slots; /* site code -> inspect_slot* */
     inspect_report_fn report;
     void *ud;
@@ -405,6 +411,7 @@ bool check_record(check_ctx *c, const check_finding *f) {
     }
     c->ids[c->nids++] = id;
     c->findings++;
+    if (c->run) c->run->tx_writes++;
     if (f->source_url && *f->source_url) evidence_add(c->evidence, c->site->code, f->source_url);
     return true;
 }
@@ -413,11 +420,29 @@ static inspect_slot *inspect_slot_for(inspect_run *run, const char *code) {
     return strmap_get(run->slots, code);
 }
 
+/* Findings of pages recorded in one transaction before it is committed. */
+#define INSPECT_PAGE_TX_WRITES 1000
+
 static void inspect_begin_tx(inspect_run *run, inspect_slot *slot) {
-    if (slot->ctx.in_tx || slot->ctx.failed) return;
-    if (store_begin(slot->ctx.s, &slot->ctx.e)) slot->ctx.in_tx = true;
+    if (run->tx || slot->ctx.failed) return;
+    if (store_begin(slot->ctx.s, &slot->ctx.e)) run->tx = true, run->tx_writes = 0;
     else slot->ctx.failed = true;
-    (void)run;
+}
+
+/* Commits (or, when the slot failed, rolls back) the open transaction. */
+static void inspect_end_tx(inspect_run *run, inspect_slot *slot) {
+    check_ctx *c = &slot->ctx;
+    if (!run->tx) return;
+    if (c->failed) store_rollback(c->s);
+    else if (!store_commit(c->s, &c->e)) c->failed = true;
+    run->tx = false;
+}
+
+/* A slot's failure is the run's. */
+static void inspect_fail_run(inspect_run *run, inspect_slot *slot) {
+    if (!slot->ctx.failed || run->failed) return;
+    *run->e = slot->ctx.e;
+    run->failed = true;
 }
 
 static void inspect_on_page(void *ud, const crawl_page *p) {
@@ -425,8 +450,11 @@ static void inspect_on_page(void *ud, const crawl_page *p) {
     inspect_slot *slot = inspect_slot_for(run, p->site_code);
     if (!slot) return;
     pthread_mutex_lock(&run->mu);
+    inspect_begin_tx(run, slot);
     for (size_t i = 0; i < INSPECT_NMODULES; i++)
         if (inspect_modules[i]->on_page) inspect_modules[i]->on_page(&slot->ctx, slot->state[i], p);
+    if (slot->ctx.failed || run->tx_writes >= INSPECT_PAGE_TX_WRITES) inspect_end_tx(run, slot);
+    inspect_fail_run(run, slot);
     pthread_mutex_unlock(&run->mu);
 }
 
@@ -487,16 +515,9 @@ static void inspect_on_site_done_locked(inspect_run *run, const crawl_site_resul
                               .checked_at = when};
         if (!store_target_checked(c->s, &t, &c->e)) c->failed = true;
     }
-    if (c->in_tx) {
-        if (c->failed) store_rollback(c->s);
-        else if (!store_commit(c->s, &c->e)) c->failed = true;
-        c->in_tx = false;
-    }
+    inspect_end_tx(run, slot);
     if (c->failed) {
-        if (!run->failed) {
-            *run->e = c->e;
-            run->failed = true;
-        }
+        inspect_fail_run(run, slot);
         return;
     }
     slot->interrupted = r->interrupted;
@@ -547,8 +568,7 @@ static void inspect_slot_fetched(inspect_run *run, inspect_slot *slot) {
     check_ctx *c = &slot->ctx;
     slot->fetched_done = true;
     if (c->failed || run->failed) return;
-    bool began = store_begin(c->s, &c->e);
-    if (!began) c->failed = true;
+    inspect_begin_tx(run, slot);
     for (size_t i = 0; i < INSPECT_NMODULES && !c->failed; i++) {
         if (!inspect_modules[i]->fetched) continue;
         c->module = i;
@@ -564,14 +584,9 @@ static void inspect_slot_fetched(inspect_run *run, inspect_slot *slot) {
         date_format_iso(inspect_now_ms(), c->zone, when, sizeof when);
         if (!store_crawl_done_set(c->s, c->round->id, c->site->code, when, &c->e)) c->failed = true;
     }
-    if (!c->failed) {
-        if (!store_commit(c->s, &c->e)) c->failed = true;
-    } else if (began) {
-        store_rollback(c->s);
-    }
+    inspect_end_tx(run, slot);
     if (c->failed) {
-        if (!run->failed) *run->e = c->e;
-        run->failed = true;
+        inspect_fail_run(run, slot);
         return;
     }
     slot->outcome.findings = c->findings;
@@ -696,6 +711,12 @@ bool inspect_sites(store *s, const rules *r, const round_rec *round, const site_
                               .on_site_done = inspect_on_site_done,
                               .ud = &run};
         ok = crawl_run(&cfg, specs, nspecs, &cb, e) && !run.failed;
+        /* Findings of pages no site's end committed (a failed crawl). */
+        if (run.tx) {
+            if (ok) ok = store_commit(s, e);
+            else store_rollback(s);
+            run.tx = false;
+        }
         run.live = NULL; /* freed with the crawl */
     }
     if (ok) ok = inspect_fetched(&run, &cfg.fetch, sites, n, e);

@@ -22,6 +22,7 @@ typedef struct tags_pagerec {
     char *url;
     tags_page_type fixed; /* TAGS_NONE: decided at the end */
     bool article, list;
+    bool emitted;         /* its finding was recorded before the end */
     /* The page's problems as records "group US tag US problem US value US
      * reason RS" (value and reason may be empty): a site of 20,000 pages
      * keeps them all until its end, and JSON objects per problem took
@@ -484,18 +485,40 @@ static void tags_emit_page(tags_site *s, const tags_pagerec *pr, tags_page_type 
     free(summary);
 }
 
+/* A type no later page can change: fixed, or content (an article tag, or
+ * a dated list item already links to it — list items only ever add
+ * content pages). TAGS_NONE while a later list item could still make a
+ * list or untyped page a content page. */
+static tags_page_type tags_settled_type(const tags_site *s, const tags_pagerec *pr) {
+    if (pr->fixed != TAGS_NONE)
+        return pr->fixed;
+    if (pr->article || strmap_get(s->items, pr->url))
+        return TAGS_CONTENT;
+    return TAGS_NONE;
+}
+
+void tags_emit_settled(tags_site *s, tags_emit_fn emit, void *ud) {
+    if (!s || !s->npages)
+        return;
+    tags_pagerec *pr = &s->pages[s->npages - 1];
+    tags_page_type type = tags_settled_type(s, pr);
+    if (pr->emitted || type == TAGS_NONE)
+        return;
+    tags_emit_page(s, pr, type, emit, ud);
+    pr->emitted = true;
+    sbuf_free(&pr->problems);
+}
+
 void tags_site_end(tags_site *s, tags_emit_fn emit, void *ud) {
     if (!s)
         return;
     for (size_t i = 0; i < s->npages; i++) {
         const tags_pagerec *pr = &s->pages[i];
-        tags_page_type type = pr->fixed;
-        if (type == TAGS_NONE) {
-            if (pr->article || strmap_get(s->items, pr->url))
-                type = TAGS_CONTENT;
-            else if (pr->list)
-                type = TAGS_LIST;
-        }
+        if (pr->emitted)
+            continue;
+        tags_page_type type = tags_settled_type(s, pr);
+        if (type == TAGS_NONE && pr->list)
+            type = TAGS_LIST;
         if (type != TAGS_NONE)
             tags_emit_page(s, pr, type, emit, ud);
     }
@@ -552,11 +575,12 @@ static void *tags_mod_begin(check_ctx *c, const site_rec *site) {
 }
 
 static void tags_mod_page(check_ctx *c, void *state, const crawl_page *p) {
-    (void)c;
     if (!state || !p->model)
         return;
     if (!tags_page(state, p->model, p->depth == 0 ? TAGS_HOME : TAGS_NONE))
         log_error("%s: out of memory", p->model->url);
+    else
+        tags_emit_settled(state, tags_record, c);
 }
 
 static void tags_mod_end(check_ctx *c, void *state, const crawl_site_result *r) {

@@ -9,7 +9,11 @@
  * of these is not judged: precision first. A page's type is known only when
  * the whole site has been seen (a list item elsewhere may link to it), so
  * tags_page() keeps each page's problems for every group and
- * tags_site_end() picks the groups of its type.
+ * tags_site_end() picks the groups of its type — except for pages whose
+ * type no later page can change (the homepage; a content page by its tags
+ * or by a list item seen before it, which is most of them in a crawl that
+ * reads lists first): tags_emit_settled() records those at once, so that
+ * the site's end, which the crawl waits for, has little left to do.
  *
  * Per tag, the exact-case name wins; failing that a case variant counts as
  * present and is a tags.case finding (one per canonical name per site,
@@ -53,7 +57,10 @@ tags_site *tags_site_new(const rules *r, const site_rec *site, err *e);
 /* Takes what it needs of a page; `type` TAGS_NONE lets the site decide
  * (see above), another value fixes it. false on out-of-memory. */
 bool tags_page(tags_site *s, const page *p, tags_page_type type);
-/* Emits the findings of the pages seen. */
+/* Emits the finding of the page just taken when its type is settled (see
+ * above); tags_site_end() then skips it. */
+void tags_emit_settled(tags_site *s, tags_emit_fn emit, void *ud);
+/* Emits the findings of the pages seen and not emitted yet. */
 void tags_site_end(tags_site *s, tags_emit_fn emit, void *ud);
 void tags_site_free(tags_site *s);
 
