@@ -109,6 +109,9 @@ bool check_is_label(const check_ctx *c, const char *list_path, const char *text)
  * also followed by a time); *end is set after it. Dates without a year are
  * not taken: a message's dates must be certain. */
 bool check_find_date(const char *text, int *y, int *m, int *d, const char **end);
+/* s after an enumerator ("一、", "（二）", "(3)", "4.", "5、" and spaces),
+ * or s itself when it starts with none. */
+const char *check_skip_enumerator(const char *s);
 /* Whether text block i of p is labelled `label` — it starts with the label
  * (after an enumerator such as "一、", "（二）", "3.") followed by nothing, a
  * colon — and its value: the rest after the colon, or, when that is

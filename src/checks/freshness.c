@@ -282,14 +282,16 @@ static char *fresh_col_key(const char *url) {
 /* The first category of match_order whose pattern is in `text`. */
 static const char *fresh_category_of(const rules *rs, const char *text, const char **pattern) {
     if (!text || !*text) return NULL;
-    size_t n = rules_list_len(rs, COL_RULES "/match_order");
+    size_t n;
+    const char *const *order = rules_strings(rs, COL_RULES "/match_order", &n);
     for (size_t i = 0; i < n; i++) {
-        const char *cat = rules_list_item(rs, COL_RULES "/match_order", i);
+        const char *cat = order[i];
         char path[200];
         snprintf(path, sizeof path, COL_RULES "/categories/%s/patterns", cat);
-        size_t np = rules_list_len(rs, path);
+        size_t np;
+        const char *const *pats = rules_strings(rs, path, &np);
         for (size_t j = 0; j < np; j++) {
-            const char *pat = rules_list_item(rs, path, j);
+            const char *pat = pats[j];
             if (pat && *pat && strstr(text, pat)) {
                 if (pattern) *pattern = pat;
                 return cat;

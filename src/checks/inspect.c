@@ -171,7 +171,7 @@ static bool inspect_cn_numeral(const char *q) {
 
 /* Every label test of every text block starts here, so the common case —
  * no enumerator — returns after a byte or two. */
-static const char *inspect_skip_enumerator(const char *s) {
+const char *check_skip_enumerator(const char *s) {
     static const char *const close[] = {"）", ")", "、", ".", "．", NULL};
     const char *p = s;
     if (*p == '(') p++;
@@ -195,7 +195,7 @@ static const char *inspect_skip_enumerator(const char *s) {
 bool check_label(const page *p, size_t i, const char *label,
                  bool (*is_label)(void *ud, const char *text), void *ud, const char **value) {
     if (i >= p->ntexts) return false;
-    const char *t = inspect_skip_enumerator(p->texts[i].text);
+    const char *t = check_skip_enumerator(p->texts[i].text);
     size_t n = strlen(label);
     if (!n || strncmp(t, label, n) != 0) return false;
     const char *rest = t + n;
@@ -221,7 +221,7 @@ bool check_label(const page *p, size_t i, const char *label,
     size_t from = p->texts[i].offset, to = p->texts[i + 1].offset;
     for (size_t k = from; end && k < to && to <= p->html_len; k++)
         if (p->html[k] == '<' && !strncasecmp(p->html + k, end, strlen(end))) return true;
-    if (!(is_label && is_label(ud, inspect_skip_enumerator(p->texts[i + 1].text))))
+    if (!(is_label && is_label(ud, check_skip_enumerator(p->texts[i + 1].text))))
         *value = p->texts[i + 1].text;
     return true;
 }

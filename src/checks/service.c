@@ -82,19 +82,24 @@ static bool sv_is_label(void *ud, const char *text) {
 }
 
 /* Element k of the page: 0 absent, 1 labelled but empty, 2 present. */
-static int sv_element(check_ctx *c, const page *pg, const char *key) {
+/* starts[t]: text block t after its enumerator, so that the many blocks
+ * that start with no label's first character cost one comparison each. */
+static int sv_element(check_ctx *c, const page *pg, const char *const *starts, const char *key) {
     const rules *r = check_rules(c);
     char path[160];
     snprintf(path, sizeof path, SV "elements/%s/synonyms", key);
     int best = 0;
     size_t ns;
     const char *const *syn = rules_strings(r, path, &ns);
-    for (size_t t = 0; t < pg->ntexts && best < 2; t++)
-        for (size_t i = 0; i < ns && best < 2; i++) {
+    for (size_t i = 0; i < ns && best < 2; i++) {
+        size_t head = strnlen(syn[i], 3);
+        for (size_t t = 0; t < pg->ntexts && best < 2; t++) {
             const char *v = NULL;
+            if (starts && strncmp(starts[t], syn[i], head) != 0) continue;
             if (check_label(pg, t, syn[i], sv_is_label, c, &v))
                 best = *v ? 2 : 1;
         }
+    }
     return best;
 }
 
@@ -154,10 +159,13 @@ static void sv_page(check_ctx *c, void *state, const crawl_page *p) {
     if (nkeys > SV_MAX_ELEMENTS) nkeys = SV_MAX_ELEMENTS;
     int found[SV_MAX_ELEMENTS];
     int labels = 0;
+    const char **starts = malloc((pg->ntexts ? pg->ntexts : 1) * sizeof *starts);
+    for (size_t t = 0; starts && t < pg->ntexts; t++) starts[t] = check_skip_enumerator(pg->texts[t].text);
     for (size_t k = 0; k < nkeys; k++) {
-        found[k] = sv_element(c, pg, rules_key(r, SV "elements", k));
+        found[k] = sv_element(c, pg, starts, rules_key(r, SV "elements", k));
         if (found[k]) labels++;
     }
+    free(starts);
     int min = (int)rules_number(r, SV "guide_min_elements");
     bool named = check_pattern_in(c, SV "guide_patterns", pg->title) != NULL;
     if (labels < min && !(named && labels > 0)) return;
