@@ -16,6 +16,7 @@
 typedef struct evidence_item {
     char *site_code;
     char *url;
+    bool kept;  /* stored by evidence_keep: not fetched again */
 } evidence_item;
 
 struct evidence_set {
@@ -47,13 +48,17 @@ evidence_set *evidence_new(void) {
     return s;
 }
 
-void evidence_add(evidence_set *s, const char *site_code, const char *url) {
-    if (!s || !url || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)) return;
+/* The new item for (site, url); NULL when the URL is not http(s), is known
+ * already, the site's cap is reached or memory ran out. */
+static evidence_item *evidence_claim(evidence_set *s, const char *site_code, const char *url) {
+    if (!s || !url || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0))
+        return NULL;
     uintptr_t count = (uintptr_t)strmap_get(s->per_site, site_code);
-    if (count >= EVIDENCE_MAX_PER_SITE) return;
+    if (count >= EVIDENCE_MAX_PER_SITE) return NULL;
+    evidence_item *added = NULL;
     size_t klen = strlen(site_code) + strlen(url) + 2;
     char *key = malloc(klen);
-    if (!key) return;
+    if (!key) return NULL;
     snprintf(key, klen, "%s\t%s", site_code, url);
     bool dup = strmap_get(s->seen, key) != NULL;
     if (!dup && s->n == s->cap) {
@@ -66,15 +71,63 @@ void evidence_add(evidence_set *s, const char *site_code, const char *url) {
         evidence_item *it = &s->items[s->n];
         it->site_code = strdup(site_code);
         it->url = strdup(url);
+        it->kept = false;
         if (it->site_code && it->url) {
             s->n++;
             strmap_put(s->per_site, site_code, (void *)(count + 1), NULL);
+            added = it;
         } else {
             free(it->site_code);
             free(it->url);
         }
     }
     free(key);
+    return added;
+}
+
+void evidence_add(evidence_set *s, const char *site_code, const char *url) {
+    evidence_claim(s, site_code, url);
+}
+
+/* Compresses and stores one copy; false only on a store failure. A copy
+ * that cannot be made (no memory, zlib) is left out. */
+static bool evidence_put(store *st, int64_t round_id, int zone, const evidence_item *it,
+                         const evidence_page *p, err *e) {
+    size_t raw = p->len < EVIDENCE_MAX_BYTES ? p->len : EVIDENCE_MAX_BYTES;
+    uLongf clen = compressBound((uLong)raw);
+    void *packed = malloc(clen);
+    if (!packed) return true;
+    /* Z_BEST_SPEED: HTML still shrinks about 4:1, at a third of the
+     * default level's time. */
+    if (compress2(packed, &clen, (const Bytef *)p->body, (uLong)raw, Z_BEST_SPEED) != Z_OK) {
+        free(packed);
+        return true;
+    }
+    char when[40];
+    date_format_iso(p->fetched_at_ms, zone, when, sizeof when);
+    page_copy_rec rec = {.round_id = round_id,
+                         .site_code = it->site_code,
+                         .url = it->url,
+                         .final_url = (char *)p->final_url,
+                         .http_status = (int)p->status,
+                         .content_type = (char *)p->content_type,
+                         .charset = (char *)p->charset,
+                         .fetched_at = when,
+                         .body = packed,
+                         .body_len = clen,
+                         .raw_len = raw};
+    bool ok = store_page_put(st, &rec, e);
+    free(packed);
+    return ok;
+}
+
+bool evidence_keep(evidence_set *s, store *st, int64_t round_id, int zone_minutes,
+                   const char *site_code, const evidence_page *p, err *e) {
+    if (!p->body) return true;
+    evidence_item *it = evidence_claim(s, site_code, p->url);
+    if (!it) return true;
+    it->kept = true;
+    return evidence_put(st, round_id, zone_minutes, it, p, e);
 }
 
 static void evidence_done(const fetch_request *req, const fetch_result *res, void *ud) {
@@ -83,42 +136,29 @@ static void evidence_done(const fetch_request *req, const fetch_result *res, voi
     const evidence_item *it = ((void **)req->ud)[1];
     free(req->ud);
     if (job->failed || res->error != FETCH_OK || !res->body) return;
-    size_t raw = res->body_len < EVIDENCE_MAX_BYTES ? res->body_len : EVIDENCE_MAX_BYTES;
-    uLongf clen = compressBound((uLong)raw);
-    void *packed = malloc(clen);
-    if (!packed) return;
-    /* Z_BEST_SPEED: HTML still shrinks about 4:1, at a third of the
-     * default level's time, which the end of every run waits for. */
-    if (compress2(packed, &clen, (const Bytef *)res->body, (uLong)raw, Z_BEST_SPEED) != Z_OK) {
-        free(packed);
-        return;
-    }
-    char when[40];
-    date_format_iso(res->fetched_at_ms, job->zone, when, sizeof when);
-    page_copy_rec p = {.round_id = job->round_id,
-                       .site_code = it->site_code,
-                       .url = it->url,
-                       .final_url = (char *)res->final_url,
-                       .http_status = (int)res->status,
-                       .content_type = (char *)res->content_type,
-                       .charset = (char *)res->charset,
-                       .fetched_at = when,
-                       .body = packed,
-                       .body_len = clen,
-                       .raw_len = raw};
-    if (store_page_put(job->st, &p, job->e)) job->stored++;
+    evidence_page p = {.url = it->url,
+                       .final_url = res->final_url,
+                       .status = res->status,
+                       .content_type = res->content_type,
+                       .charset = res->charset,
+                       .body = res->body,
+                       .len = res->body_len,
+                       .fetched_at_ms = res->fetched_at_ms};
+    if (evidence_put(job->st, job->round_id, job->zone, it, &p, job->e)) job->stored++;
     else job->failed = true;
-    free(packed);
 }
 
 bool evidence_store(evidence_set *s, store *st, int64_t round_id, const fetch_config *cfg,
                     int zone_minutes, int *stored, err *e) {
     *stored = 0;
-    if (!s || s->n == 0) return true;
+    size_t wanted = 0;
+    for (size_t i = 0; s && i < s->n; i++) wanted += !s->items[i].kept;
+    if (!wanted) return true;
     fetch_client *fc = fetch_new(cfg, e);
     if (!fc) return false;
     evidence_job job = {.set = s, .st = st, .round_id = round_id, .zone = zone_minutes, .e = e};
     for (size_t i = 0; i < s->n; i++) {
+        if (s->items[i].kept) continue;
         void **pair = malloc(2 * sizeof *pair);
         if (!pair) break;
         pair[0] = &job;

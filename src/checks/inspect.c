@@ -84,6 +84,9 @@ typedef struct inspect_run {
      * the run, which a re-run repairs. */
     bool tx;
     int tx_writes;
+    /* The page in the checks' hands (on_page): findings on it keep its
+     * bytes as evidence at once (evidence_keep). */
+    const crawl_page *page;
     strmap *slots; /* site code -> inspect_slot* */
     inspect_report_fn report;
     void *ud;
@@ -412,7 +415,23 @@ bool check_record(check_ctx *c, const check_finding *f) {
     c->ids[c->nids++] = id;
     c->findings++;
     if (c->run) c->run->tx_writes++;
-    if (f->source_url && *f->source_url) evidence_add(c->evidence, c->site->code, f->source_url);
+    const crawl_page *pg = c->run ? c->run->page : NULL;
+    if (pg && f->source_url && !strcmp(f->source_url, pg->model->url)) {
+        evidence_page ep = {.url = pg->model->url,
+                            .final_url = pg->model->url,
+                            .status = pg->status,
+                            .content_type = pg->content_type,
+                            .charset = pg->charset,
+                            .body = pg->raw_body,
+                            .len = pg->raw_len,
+                            .fetched_at_ms = pg->fetched_at_ms};
+        if (!evidence_keep(c->evidence, c->s, c->round->id, c->zone, c->site->code, &ep, &c->e)) {
+            c->failed = true;
+            return false;
+        }
+    } else if (f->source_url && *f->source_url) {
+        evidence_add(c->evidence, c->site->code, f->source_url);
+    }
     return true;
 }
 
@@ -451,8 +470,10 @@ static void inspect_on_page(void *ud, const crawl_page *p) {
     if (!slot) return;
     pthread_mutex_lock(&run->mu);
     inspect_begin_tx(run, slot);
+    run->page = p;
     for (size_t i = 0; i < INSPECT_NMODULES; i++)
         if (inspect_modules[i]->on_page) inspect_modules[i]->on_page(&slot->ctx, slot->state[i], p);
+    run->page = NULL;
     if (slot->ctx.failed || run->tx_writes >= INSPECT_PAGE_TX_WRITES) inspect_end_tx(run, slot);
     inspect_fail_run(run, slot);
     pthread_mutex_unlock(&run->mu);

@@ -871,6 +871,7 @@ static void crawl_deliver_page(const crawl_callbacks *cb, const parse_job *j) {
                      .depth = j->req->depth,
                      .status = j->status,
                      .content_type = j->content_type,
+                     .charset = j->charset ? j->charset : "",
                      .fetched_at_ms = j->fetched_at_ms,
                      .raw_body = j->body,
                      .raw_len = j->body_len};

@@ -67,6 +67,7 @@ typedef struct crawl_page {
     int depth;
     long status;
     const char *content_type;
+    const char *charset;       /* from Content-Type; "" when absent */
     int64_t fetched_at_ms;
     const char *raw_body;      /* the bytes as received (for evidence copies) */
     size_t raw_len;
