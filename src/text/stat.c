@@ -1,4 +1,5 @@
-/* Statistical typo detector: dictionary, confusion sets, scan (text_impl.h). */
+/* Statistical typo detector: dictionary, confusion sets, scan (text_impl.h);
+ * the language model it scores with when present is lm.c. */
 #include "text/text_impl.h"
 
 #include "core/fileio.h"
@@ -299,79 +300,191 @@ static bool is_surname(const text_stat_conf *conf, int32_t cp) {
     return false;
 }
 
+/* Marks the characters inside a dictionary word of frequency >= cover. */
+static void mark_covered(const text_dict *d, const run *r, uint32_t cover, int maxw, bool *covered) {
+    if (cover == 0) return;
+    for (size_t a = 0; a < r->n; a++)
+        for (size_t l = 2; l <= (size_t)maxw && a + l <= r->n; l++)
+            if (window_possible(d->mask[0], r->cp, a, a + l) &&
+                word_freq(d, r->cp, a, a + l) >= cover)
+                for (size_t k = a; k < a + l; k++) covered[k] = true;
+}
+
+/* Marks the characters inside an occurrence of a known word (detector.conf). */
+static void mark_known(const text_stat_conf *conf, const run *r, bool *covered) {
+    for (int w = 0; w < conf->nknown;) {
+        int wl = 0;
+        while (w + wl < conf->nknown && conf->known[w + wl] != 0) wl++;
+        for (size_t a = 0; wl > 0 && a + (size_t)wl <= r->n; a++)
+            if (memcmp(r->cp + a, conf->known + w, (size_t)wl * sizeof *r->cp) == 0)
+                for (size_t k = a; k < a + (size_t)wl; k++) covered[k] = true;
+        w += wl + 1;
+    }
+}
+
+/* The confusion entry of a character that may be a slip, or NULL: not
+ * covered, no candidates, or a surname or the character after one. */
+static const struct conf_entry *suspect(const text_confusion *c, const text_stat_conf *conf,
+                                        const run *r, size_t i, const bool *covered) {
+    if (covered[i]) return NULL;
+    if ((i + 1 < r->n && is_surname(conf, r->cp[i])) || (i > 0 && is_surname(conf, r->cp[i - 1])))
+        return NULL;
+    uint32_t ix = (uint32_t)r->cp[i] < CONF_MAXCP ? c->idx[r->cp[i]] : 0;
+    return ix ? &c->entries[ix - 1] : NULL;
+}
+
+/* The most frequent word of 2..maxw characters within cp[lo..hi) that holds
+ * position i (its bounds in *wa, *wb), 0 when none. */
+static uint32_t word_at(const text_dict *d, const run *r, size_t lo, size_t i, size_t hi, int maxw,
+                        size_t *wa, size_t *wb) {
+    uint32_t wf = 0;
+    for (size_t a = lo; a <= i; a++)
+        for (size_t b = i + 1; b <= hi; b++) {
+            if (b - a < 2 || b - a > (size_t)maxw) continue;
+            if (!window_possible(d->mask[1], r->cp, a, b)) continue;
+            uint32_t f = word_freq(d, r->cp, a, b);
+            if (f > wf) {
+                wf = f;
+                *wa = a;
+                *wb = b;
+            }
+        }
+    return wf;
+}
+
+/* Fills a hit for the substitution of cand at i, the word [wa, wb) shown. */
+static void hit_fill(text_stat_hit *h, run *r, size_t i, int32_t cand, size_t wa, size_t wb,
+                     double gain) {
+    int32_t orig = r->cp[i];
+    h->gain = gain;
+    h->start = r->off[i];
+    h->end = r->off[i + 1];
+    size_t rl = utf8_put(cand, h->right);
+    h->right[rl] = '\0';
+    r->cp[i] = cand;
+    size_t wl = 0;
+    for (size_t k = wa; k < wb && wl + 5 < sizeof h->word; k++) wl += utf8_put(r->cp[k], h->word + wl);
+    h->word[wl] = '\0';
+    r->cp[i] = orig;
+}
+
+/* The language model's score of the characters around i: the best
+ * segmentation's log10 probability. */
+static double lm_window(const text_lm *lm, const text_stat_conf *conf, const run *r, size_t i) {
+    size_t w = conf->lm_window < 1 ? 1 : (size_t)conf->lm_window;
+    if (w > TEXT_LM_MAX / 2 - 1) w = TEXT_LM_MAX / 2 - 1;
+    size_t a = i >= w ? i - w : 0, b = i + w + 1 < r->n ? i + w + 1 : r->n;
+    return text_lm_best(lm, r->cp + a, b - a, conf->lm_max_word);
+}
+
+/* The best substitution at i, into *h (h->gain -1e300 when no candidate
+ * makes a frequent word) and *right. Without the model its score is the
+ * unigram gain of the best segmentation of the words around i, less
+ * orig_weight times log10 of the suspect's own frequency (a frequent
+ * character standing alone is less likely a slip). With it, the model's
+ * gain over the window, less the cost of the kind of confusion, plus
+ * lm_uni_weight times that unigram score (the two models err differently). */
+static void best_at(const text_dict *d, const text_lm *lm, const text_stat_conf *conf,
+                    const struct conf_entry *en, run *r, size_t i, int maxw, text_stat_hit *h,
+                    int32_t *right) {
+    int32_t orig = r->cp[i];
+    const int32_t *sets[3] = {en->same, conf->use_tone ? en->tone : NULL,
+                              conf->use_shape ? en->shape : NULL};
+    const double cost[3] = {0, conf->lm_tone_cost, conf->lm_shape_cost};
+    size_t lo = i + 1 >= (size_t)maxw ? i + 1 - (size_t)maxw : 0;
+    size_t hi = i + (size_t)maxw < r->n ? i + (size_t)maxw : r->n;
+    double uw = lm ? conf->lm_uni_weight : 1.0;
+    double base = -1e300, ubase = 0;
+    double orig_pen = conf->orig_weight * log10(1.0 + (double)word_freq(d, r->cp, i, i + 1));
+    h->gain = -1e300;
+    for (int s = 0; s < 3; s++) {
+        if (!sets[s]) continue;
+        for (const int32_t *cand = sets[s]; *cand >= 0; cand++) {
+            if (*cand == orig) continue;
+            r->cp[i] = *cand;
+            /* Cheap test first: does some window make a frequent word? */
+            size_t wa = 0, wb = 0;
+            if (word_at(d, r, lo, i, hi, maxw, &wa, &wb) >= conf->min_word_freq) {
+                double sub = lm ? lm_window(lm, conf, r, i) : 0;
+                double usub = uw > 0 ? best_seg(d, r->cp, lo, hi, maxw) : 0;
+                r->cp[i] = orig;
+                if (base == -1e300) {
+                    base = lm ? lm_window(lm, conf, r, i) : 0;
+                    ubase = uw > 0 ? best_seg(d, r->cp, lo, hi, maxw) : 0;
+                }
+                double uni = uw > 0 ? usub - ubase - orig_pen : 0;
+                double gain = lm ? sub - base - cost[s] + uw * uni : uni;
+                if (gain > h->gain) {
+                    hit_fill(h, r, i, *cand, wa, wb, gain);
+                    *right = *cand;
+                }
+            }
+            r->cp[i] = orig;
+        }
+    }
+}
+
 static void scan_run(const text_dict *d, const text_confusion *c, const text_stat_conf *conf,
                      run *r, text_stat_cb cb, void *ud, bool *stop) {
     size_t n = r->n;
     int maxw = conf->max_word < 2 ? 2 : conf->max_word > 6 ? 6 : conf->max_word;
     bool covered[RUN_MAX] = {0};
-    for (size_t a = 0; a < n; a++)
-        for (size_t l = 2; l <= (size_t)maxw && a + l <= n; l++)
-            if (conf->cover_freq > 0 && window_possible(d->mask[0], r->cp, a, a + l) &&
-                word_freq(d, r->cp, a, a + l) >= conf->cover_freq)
-                for (size_t k = a; k < a + l; k++) covered[k] = true;
+    mark_covered(d, r, conf->cover_freq, maxw, covered);
+    mark_known(conf, r, covered);
     for (size_t i = 0; i < n && !*stop; i++) {
-        if (covered[i]) continue;
-        if ((i + 1 < n && is_surname(conf, r->cp[i])) || (i > 0 && is_surname(conf, r->cp[i - 1])))
-            continue;
-        int32_t orig = r->cp[i];
-        uint32_t ix = (uint32_t)orig < CONF_MAXCP ? c->idx[orig] : 0;
-        if (!ix) continue;
-        const struct conf_entry *en = &c->entries[ix - 1];
-        const int32_t *sets[3] = {en->same, conf->use_tone ? en->tone : NULL,
-                                  conf->use_shape ? en->shape : NULL};
-        size_t lo = i + 1 >= (size_t)maxw ? i + 1 - (size_t)maxw : 0;
-        size_t hi = i + (size_t)maxw < n ? i + (size_t)maxw : n;
-        double base = -1e300;
-        uint32_t orig_freq = word_freq(d, r->cp, i, i + 1);
-        text_stat_hit best = {0};
-        best.gain = -1e300;
-        for (int s = 0; s < 3; s++) {
-            if (!sets[s]) continue;
-            for (const int32_t *cand = sets[s]; *cand >= 0; cand++) {
-                if (*cand == orig) continue;
-                r->cp[i] = *cand;
-                /* Cheap test first: does some window make a frequent word? */
-                uint32_t wf = 0;
-                size_t wa = 0, wb = 0;
-                for (size_t a = lo; a <= i; a++)
-                    for (size_t b = i + 1; b <= hi; b++) {
-                        if (b - a < 2 || b - a > (size_t)maxw) continue;
-                        if (!window_possible(d->mask[1], r->cp, a, b)) continue;
-                        uint32_t f = word_freq(d, r->cp, a, b);
-                        if (f > wf) { wf = f; wa = a; wb = b; }
-                    }
-                if (wf >= conf->min_word_freq) {
-                    double sub = best_seg(d, r->cp, lo, hi, maxw);
-                    r->cp[i] = orig;
-                    if (base == -1e300) base = best_seg(d, r->cp, lo, hi, maxw);
-                    /* A frequent character standing alone is less likely a slip. */
-                    double gain = sub - base - conf->orig_weight * log10(1.0 + (double)orig_freq);
-                    if (gain > best.gain) {
-                        best.gain = gain;
-                        best.start = r->off[i];
-                        best.end = r->off[i + 1];
-                        size_t rl = utf8_put(*cand, best.right);
-                        best.right[rl] = '\0';
-                        r->cp[i] = *cand;
-                        size_t wl = 0;
-                        for (size_t k = wa; k < wb && wl + 5 < sizeof best.word; k++)
-                            wl += utf8_put(r->cp[k], best.word + wl);
-                        best.word[wl] = '\0';
-                    }
-                }
-                r->cp[i] = orig;
-            }
-        }
+        const struct conf_entry *en = suspect(c, conf, r, i, covered);
+        if (!en) continue;
+        text_stat_hit best;
+        int32_t right;
+        best_at(d, NULL, conf, en, r, i, maxw, &best, &right);
         if (best.gain >= conf->min_gain) {
             if (!cb(&best, ud)) *stop = true;
             /* The corrected word's other characters are not suspects. */
-            for (size_t k = lo; k < hi; k++) covered[k] = true;
+            size_t lo = i + 1 >= (size_t)maxw ? i + 1 - (size_t)maxw : 0;
+            for (size_t k = lo; k < n && k < i + (size_t)maxw; k++) covered[k] = true;
         }
     }
 }
 
-void text_stat_scan(const text_dict *d, const text_confusion *c, const text_stat_conf *conf,
-                    const char *s, size_t len, text_stat_cb cb, void *ud) {
+/* With the language model, best first: the substitution that gains most
+ * in the run is reported and applied, so the next one is judged in the
+ * corrected context; only positions whose window the change reached are
+ * scored again. */
+static void scan_run_lm(const text_dict *d, const text_confusion *c, const text_lm *lm,
+                        const text_stat_conf *conf, run *r, text_stat_cb cb, void *ud, bool *stop) {
+    size_t n = r->n;
+    int maxw = conf->max_word < 2 ? 2 : conf->max_word > 6 ? 6 : conf->max_word;
+    bool covered[RUN_MAX] = {0}, dirty[RUN_MAX];
+    text_stat_hit best[RUN_MAX];
+    int32_t right[RUN_MAX];
+    mark_covered(d, r, conf->lm_cover_freq, maxw, covered);
+    mark_known(conf, r, covered);
+    for (size_t i = 0; i < n; i++) dirty[i] = true;
+    size_t reach = (size_t)(conf->lm_window < 1 ? 1 : conf->lm_window) + (size_t)maxw;
+    while (!*stop) {
+        size_t top = n;
+        for (size_t i = 0; i < n; i++) {
+            if (dirty[i]) {
+                dirty[i] = false;
+                best[i].gain = -1e300;
+                const struct conf_entry *en = suspect(c, conf, r, i, covered);
+                if (en) best_at(d, lm, conf, en, r, i, maxw, &best[i], &right[i]);
+            }
+            if (best[i].gain > -1e300 && (top == n || best[i].gain > best[top].gain)) top = i;
+        }
+        if (top == n || best[top].gain < conf->lm_min_gain) break;
+        if (!cb(&best[top], ud)) *stop = true;
+        r->cp[top] = right[top];
+        covered[top] = true; /* corrected: not a suspect again */
+        best[top].gain = -1e300;
+        for (size_t k = top > reach ? top - reach : 0; k < n && k <= top + reach; k++)
+            if (k != top) dirty[k] = true;
+    }
+}
+
+void text_stat_scan(const text_dict *d, const text_confusion *c, const text_lm *lm,
+                    const text_stat_conf *conf, const char *s, size_t len, text_stat_cb cb,
+                    void *ud) {
     if (!d || !c) return;
     run *r = malloc(sizeof *r);
     if (!r) return;
@@ -387,7 +500,8 @@ void text_stat_scan(const text_dict *d, const text_confusion *c, const text_stat
             r->off[r->n] = i + (size_t)k;
         }
         if (r->n && (i >= len || !is_han(cp) || r->n == RUN_MAX)) {
-            if (r->n >= 2) scan_run(d, c, conf, r, cb, ud, &stop);
+            if (r->n >= 2 && lm) scan_run_lm(d, c, lm, conf, r, cb, ud, &stop);
+            else if (r->n >= 2) scan_run(d, c, conf, r, cb, ud, &stop);
             r->n = 0;
         }
         i += (size_t)k;

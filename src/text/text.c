@@ -12,6 +12,7 @@
 
 #include <dirent.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -41,6 +42,7 @@ struct text_engine {
     text_ac *ac;
     text_dict *dict;
     text_confusion *conf;
+    text_lm *lm;          /* NULL: the detector scores with the dictionary alone */
     text_stat_conf sconf;
     char *note;
     bool for_inspections; /* loaded by the content check */
@@ -106,6 +108,7 @@ void text_engine_free(text_engine *t) {
     text_ac_free(t->ac);
     text_dict_free(t->dict);
     text_confusion_free(t->conf);
+    text_lm_free(t->lm);
     free(t->note);
     free(t);
 }
@@ -301,7 +304,8 @@ static bool lex_dir(text_engine *t, const char *dir, err *e) {
 static bool stat_conf_load(text_engine *t, const char *path, sbuf *dicts, err *e) {
     text_stat_conf *c = &t->sconf;
     *c = (text_stat_conf){.min_gain = 4.0, .min_word_freq = 200, .cover_freq = 1, .max_word = 4,
-                          .use_tone = true, .use_shape = true};
+                          .use_tone = true, .use_shape = true, .lm_min_gain = 4.0,
+                          .lm_window = 4, .lm_max_word = 6, .lm_cover_freq = 0};
     char *buf = NULL;
     size_t len = 0;
     struct stat sb;
@@ -340,6 +344,8 @@ static bool stat_conf_load(text_engine *t, const char *path, sbuf *dicts, err *e
         bool isnum = end && end != v && *end == '\0';
         if (strcmp(k, "dict") == 0) {
             sbuf_puts(dicts, v);
+        } else if (strcmp(k, "lm") == 0) {
+            snprintf(c->lm_dirs, sizeof c->lm_dirs, "%s", v);
         } else if (strcmp(k, "surnames") == 0) {
             size_t vl = strlen(v);
             for (size_t i = 0; i < vl;) {
@@ -348,6 +354,17 @@ static bool stat_conf_load(text_engine *t, const char *path, sbuf *dicts, err *e
                 i += (size_t)n;
                 if (cp >= 0x3400 && c->nsurnames < (int)(sizeof c->surnames / sizeof *c->surnames))
                     c->surnames[c->nsurnames++] = cp;
+            }
+        } else if (strcmp(k, "known") == 0) {
+            size_t vl = strlen(v);
+            int cap = (int)(sizeof c->known / sizeof *c->known);
+            for (size_t i = 0; i <= vl && c->nknown < cap;) {
+                int n = 1;
+                int32_t cp = i < vl ? text_utf8_next(v, vl, i, &n) : ' ';
+                i += (size_t)n;
+                bool sep = cp == ' ' || cp == '\t';
+                if (!sep && cp >= 0x3400 && c->nknown < cap - 1) c->known[c->nknown++] = cp;
+                else if (sep && c->nknown && c->known[c->nknown - 1] != 0) c->known[c->nknown++] = 0;
             }
         } else if (!isnum || num < 0 || num > 1e9) {
             ok = err_set(e, ERR_INPUT, L("%s:%zu: '%s' needs a number", "%s:%zu：“%s”须为数字"),
@@ -360,6 +377,14 @@ static bool stat_conf_load(text_engine *t, const char *path, sbuf *dicts, err *e
         else if (strcmp(k, "use_tone") == 0) c->use_tone = num != 0;
         else if (strcmp(k, "use_shape") == 0) c->use_shape = num != 0;
         else if (strcmp(k, "in_inspections") == 0) c->in_inspections = num != 0;
+        else if (strcmp(k, "use_lm") == 0) c->use_lm = num != 0;
+        else if (strcmp(k, "lm_min_gain") == 0) c->lm_min_gain = num;
+        else if (strcmp(k, "lm_uni_weight") == 0) c->lm_uni_weight = num;
+        else if (strcmp(k, "lm_tone_cost") == 0) c->lm_tone_cost = num;
+        else if (strcmp(k, "lm_shape_cost") == 0) c->lm_shape_cost = num;
+        else if (strcmp(k, "lm_window") == 0) c->lm_window = (int)num;
+        else if (strcmp(k, "lm_max_word") == 0) c->lm_max_word = (int)num;
+        else if (strcmp(k, "lm_cover_freq") == 0) c->lm_cover_freq = (uint32_t)num;
         else
             ok = err_set(e, ERR_INPUT, L("%s:%zu: unknown key '%s'", "%s:%zu：未知的键“%s”"), path,
                          lineno + 1, k);
@@ -367,6 +392,34 @@ static bool stat_conf_load(text_engine *t, const char *path, sbuf *dicts, err *e
     }
     free(buf);
     return ok;
+}
+
+/* The language model, when detector.conf asks for it and sunpinyin-data
+ * is there ($GOVINSPECT_LM_DIR, else the conf's `lm`, else Debian's
+ * place; an empty $GOVINSPECT_LM_DIR turns it off). Without it the
+ * detector falls back to the unigram score, and the note says so. */
+static void lm_setup(text_engine *t, sbuf *note) {
+    if (!t->sconf.use_lm) return;
+    const char *env = getenv("GOVINSPECT_LM_DIR");
+    char *dir = NULL;
+    if (env) dir = *env ? text_lm_find(env) : NULL;
+    else {
+        if (t->sconf.lm_dirs[0]) dir = text_lm_find(t->sconf.lm_dirs);
+        if (!dir) dir = text_lm_find(NULL);
+    }
+    if (!dir) {
+        sbuf_puts(note, L("; no language model (install sunpinyin-data): word frequencies only",
+                          "；未找到语言模型（请安装 sunpinyin-data）：仅用词频"));
+        return;
+    }
+    err e2 = {0};
+    t->lm = text_lm_load(dir, &e2);
+    if (t->lm)
+        sbuf_printf(note, L("; language model %s (%zu words)", "；语言模型 %s（%zu 词）"), dir,
+                    text_lm_words(t->lm));
+    else
+        sbuf_printf(note, L("; language model not used: %s", "；未使用语言模型：%s"), e2.msg);
+    free(dir);
 }
 
 static void stat_setup(text_engine *t, const char *lexdir, const char *dict_path, const char *dicts) {
@@ -412,6 +465,7 @@ static void stat_setup(text_engine *t, const char *lexdir, const char *dict_path
         } else {
             sbuf_printf(&note, L("statistical detector on: %s (%zu words)", "统计检测已启用：%s（%zu 词）"),
                         chosen, text_dict_words(t->dict));
+            lm_setup(t, &note);
         }
         sbuf_free(&cp);
     }
@@ -480,6 +534,7 @@ bool text_engine_stat_in_inspections(const text_engine *t) {
 }
 
 bool text_engine_stat_available(const text_engine *t) { return t->dict && t->conf; }
+bool text_engine_stat_lm(const text_engine *t) { return text_engine_stat_available(t) && t->lm; }
 const char *text_engine_stat_note(const text_engine *t) { return t->note ? t->note : ""; }
 
 /* ---- whitelist ---- */
@@ -710,7 +765,7 @@ size_t text_scan(const text_engine *t, const char *s, size_t len, const text_sca
     }
     h.n = kept;
     if (opts->statistical && text_engine_stat_available(t)) {
-        text_stat_scan(t->dict, t->conf, &t->sconf, s, len, on_stat, &h);
+        text_stat_scan(t->dict, t->conf, t->lm, &t->sconf, s, len, on_stat, &h);
         /* A statistical hit inside any lexicon hit (ok entries included) is
          * dropped: the lexicon knows better. */
         size_t w = kept;

@@ -15,7 +15,9 @@
  * (jieba's dict.txt, found at run time, never shipped) and the same-sound /
  * same-shape sets of data/lexicons/confusion.txt: it flags a character that
  * no dictionary word covers when a confusable character makes a frequent
- * word and the local segmentation far more probable. Its thresholds live in
+ * word and the local segmentation far more probable; with SunPinyin's word
+ * trigram model (sunpinyin-data, read at run time, lm.h) it judges the
+ * substitution in its context instead. Its thresholds live in
  * data/lexicons/detector.conf. When no dictionary is found the engine still
  * loads; text_engine_stat_available() says false and text_engine_stat_note()
  * says why.
@@ -88,6 +90,9 @@ bool text_engine_stat_available(const text_engine *t);
  * lexicon scan, and a crawl of 2,000 pages would spend most of its time in
  * it). `govinspect text` always runs it unless --no-stat. */
 bool text_engine_stat_in_inspections(const text_engine *t);
+/* Whether the detector scores with the language model (sunpinyin-data
+ * installed, detector.conf use_lm = 1), not with word frequencies alone. */
+bool text_engine_stat_lm(const text_engine *t);
 /* Why the detector is not available (or what dictionary it uses). */
 const char *text_engine_stat_note(const text_engine *t);
 

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "text/lm.h"
 #include "text/text.h"
 
 /* ---- Aho-Corasick ---- */
@@ -73,11 +74,26 @@ typedef struct text_stat_conf {
     bool use_tone;         /* same sound, other tone */
     bool use_shape;        /* same shape */
     bool in_inspections;   /* also on every crawled page, not only in `text` */
+    /* With the language model (lm.h): a substitution is scored by the
+     * log10 gain of the best segmentation of lm_window characters either
+     * side, flagged at lm_min_gain (plus the cost of an other-tone or
+     * same-shape confusion); lm_cover_freq replaces cover_freq. */
+    bool use_lm;
+    double lm_min_gain;
+    double lm_uni_weight;  /* weight of the unigram score added to the model's */
+    double lm_tone_cost, lm_shape_cost; /* added to the threshold for those confusions */
+    int lm_window, lm_max_word;
+    uint32_t lm_cover_freq;
+    char lm_dirs[1024];    /* detector.conf `lm`: directories tried first */
     /* Surnames: such a character followed by a Han character, or the
      * character after it, is never suspect (names are the commonest false
      * alarm: 刘通摄). */
     int32_t surnames[512];
     int nsurnames;
+    /* Words a character inside which is never suspect (newer than the
+     * model, page furniture): code points, each word ended by a 0. */
+    int32_t known[2048];
+    int nknown;
 } text_stat_conf;
 
 typedef struct text_confusion text_confusion;
@@ -96,8 +112,10 @@ typedef struct text_stat_hit {
 } text_stat_hit;
 
 typedef bool (*text_stat_cb)(const text_stat_hit *h, void *ud);
-/* Scans s[0..len) run by run of Han characters. */
-void text_stat_scan(const text_dict *d, const text_confusion *c, const text_stat_conf *conf,
-                    const char *s, size_t len, text_stat_cb cb, void *ud);
+/* Scans s[0..len) run by run of Han characters; lm NULL: the unigram
+ * score over the dictionary alone. */
+void text_stat_scan(const text_dict *d, const text_confusion *c, const text_lm *lm,
+                    const text_stat_conf *conf, const char *s, size_t len, text_stat_cb cb,
+                    void *ud);
 
 #endif

@@ -1,6 +1,7 @@
 # govinspect text: plain text, HTML (line and column of the match in the
 # source), a GBK page, standard input, json, the reform date, the whitelist,
-# exit statuses, and no false alarm on the six real government pages.
+# exit statuses, the language model's context (and its absence), and no
+# false alarm on the six real government pages.
 . "$(dirname "$0")/lib/assert.bash"
 set -e
 export GOVINSPECT_DATA="$SRC/data"
@@ -105,6 +106,21 @@ expect_rc 1 "bad lexicon"; expect_err "x.tsv:2:"
 # The dictionary missing: an informational message, lexicons still work.
 run "$GI" text --dict /nonexistent/dict.txt plain.txt
 expect_rc 3 "no dict"; expect_err "no word-frequency dictionary"; expect_out "按装"
+
+# The language model (sunpinyin-data): 落石 is a word, only its context
+# makes it 落实; without the model (GOVINSPECT_LM_DIR empty or wrong) the
+# detector falls back to word frequencies, which cannot see it.
+printf '各地要结合实际抓好贯彻落石。\n各地要结合实际抓好贯彻落实。\n' > context.txt
+if ls /usr/lib/*/sunpinyin/data/lm_sc.t3g >/dev/null 2>&1; then
+  run "$GI" text context.txt
+  expect_rc 3 "context typo"; expect_out "1     13   石    实"; expect_out "1 findings"
+else
+  echo "skipped: no sunpinyin-data"
+fi
+GOVINSPECT_LM_DIR= run "$GI" text context.txt
+expect_rc 0 "no language model: word frequencies only"
+GOVINSPECT_LM_DIR=/nonexistent run "$GI" text --format json context.txt
+expect_rc 0 "language model missing"; expect_out '"findings": []'
 
 # The six real government pages: no false alarm, detector included.
 shared=${GI_SHARED_DIR:-$SRC/../shared}

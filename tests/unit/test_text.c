@@ -4,7 +4,10 @@
  * file and line, ok entries, except contexts, the per-site whitelist, the
  * "from" date of the 2018 reform entries, line/column and context helpers,
  * and the statistical detector on a few sentences with the bundled data and
- * jieba's dictionary (skipped when python3-jieba is not installed).
+ * jieba's dictionary (skipped when python3-jieba is not installed); with
+ * SunPinyin's language model (skipped without sunpinyin-data): a typo only
+ * its context shows, its correct twin, the fall-back when the model is
+ * absent or damaged, and damaged copies of the model refused at load.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +22,7 @@
 #include <unistd.h>
 
 #include "core/lang.h"
+#include "text/lm.h"
 #include "text/text.h"
 
 static char tmpdir[64];
@@ -380,6 +384,204 @@ static void test_statistical(void **state) {
     text_engine_free(bundled);
 }
 
+/* ---- the language model ---- */
+
+/* The bundled engine with the language model, or NULL (the test skips). */
+static text_engine *load_with_lm(void) {
+    err e = {0};
+    text_engine *t = text_engine_load(GI_DATA_DIR, &e);
+    assert_non_null(t);
+    if (!text_engine_stat_lm(t)) {
+        print_message("skipped: %s\n", text_engine_stat_note(t));
+        text_engine_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+static void test_lm_context(void **state) {
+    (void)state;
+    bundled = load_with_lm();
+    if (!bundled) skip();
+    got g;
+    /* 落石 (falling rocks) is a word; only 贯彻 before it makes it 落实. */
+    assert_string_equal(stat_scan("各地要结合实际抓好贯彻落石。", &g), "石>实");
+    assert_string_equal(stat_scan("各地要结合实际抓好贯彻落实。", &g), "");
+    assert_string_equal(stat_scan("认真履行工作只责。", &g), "只>职");
+    assert_string_equal(stat_scan("认真履行工作职责。", &g), "");
+    /* What the unigram detector found, the model finds too; names and
+     * correct prose stay quiet. */
+    assert_string_equal(stat_scan("你们要好好学习，不要怕压历。", &g), "历>力");
+    assert_string_equal(stat_scan("县政府召开常务会议，研究部署秋季防汛工作。", &g), "");
+    assert_string_equal(stat_scan("图为品牌丝路行启动仪式。（刘通摄）", &g), "");
+    text_engine_free(bundled);
+}
+
+static void test_lm_fallback(void **state) {
+    (void)state;
+    char dir[128], p[192];
+    snprintf(dir, sizeof dir, "%s/nolm", tmpdir);
+    setenv("GOVINSPECT_LM_DIR", dir, 1);
+    err e = {0};
+    bundled = text_engine_load(GI_DATA_DIR, &e);
+    assert_non_null(bundled);
+    if (!text_engine_stat_available(bundled)) { /* no jieba either */
+        unsetenv("GOVINSPECT_LM_DIR");
+        print_message("skipped: %s\n", text_engine_stat_note(bundled));
+        text_engine_free(bundled);
+        skip();
+    }
+    /* No model: the detector runs on word frequencies, as before it. */
+    assert_false(text_engine_stat_lm(bundled));
+    assert_non_null(strstr(text_engine_stat_note(bundled), "no language model"));
+    got g;
+    assert_string_equal(stat_scan("你们要好好学习，不要怕压历。", &g), "历>力");
+    assert_string_equal(stat_scan("各地要结合实际抓好贯彻落石。", &g), "");
+    text_engine_free(bundled);
+
+    /* A damaged model is refused with its file named; the engine still works. */
+    mkdir(dir, 0700);
+    snprintf(p, sizeof p, "%s/lm_sc.t3g", dir);
+    FILE *f = fopen(p, "wb");
+    assert_non_null(f);
+    fputs("\x03\0\0\0garbage", f);
+    fclose(f);
+    snprintf(p, sizeof p, "%s/pydict_sc.bin", dir);
+    f = fopen(p, "wb");
+    assert_non_null(f);
+    fclose(f);
+    bundled = text_engine_load(GI_DATA_DIR, &e);
+    assert_non_null(bundled);
+    assert_false(text_engine_stat_lm(bundled));
+    assert_non_null(strstr(text_engine_stat_note(bundled), "lm_sc.t3g: not a SunPinyin"));
+    assert_string_equal(stat_scan("你们要好好学习，不要怕压历。", &g), "历>力");
+    text_engine_free(bundled);
+    /* An empty GOVINSPECT_LM_DIR turns the model off. */
+    setenv("GOVINSPECT_LM_DIR", "", 1);
+    bundled = text_engine_load(GI_DATA_DIR, &e);
+    assert_non_null(bundled);
+    assert_false(text_engine_stat_lm(bundled));
+    text_engine_free(bundled);
+    unsetenv("GOVINSPECT_LM_DIR");
+    snprintf(p, sizeof p, "%s/lm_sc.t3g", dir);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/pydict_sc.bin", dir);
+    unlink(p);
+    rmdir(dir);
+}
+
+static uint32_t le32(const unsigned char *b) {
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+/* Writes buf[0..len) with 4 bytes at off replaced by v, then loads it. */
+static bool load_patched(const char *dir, const unsigned char *buf, size_t len, size_t off,
+                         uint32_t v, size_t cut, err *e) {
+    char p[192];
+    snprintf(p, sizeof p, "%s/lm_sc.t3g", dir);
+    FILE *f = fopen(p, "wb");
+    assert_non_null(f);
+    unsigned char w[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+                          (unsigned char)(v >> 24)};
+    assert_int_equal(fwrite(buf, 1, off, f), off);
+    assert_int_equal(fwrite(w, 1, 4, f), 4);
+    assert_int_equal(fwrite(buf + off + 4, 1, len - off - 4 - cut, f), len - off - 4 - cut);
+    fclose(f);
+    *e = (err){0};
+    text_lm *m = text_lm_load(dir, e);
+    text_lm_free(m);
+    return m != NULL;
+}
+
+static void test_lm_damaged_copies(void **state) {
+    (void)state;
+    char *src = text_lm_find(NULL);
+    if (!src) {
+        print_message("skipped: no sunpinyin-data\n");
+        skip();
+    }
+    char p[512], dir[128];
+    snprintf(p, sizeof p, "%s/lm_sc.t3g", src);
+    FILE *f = fopen(p, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    size_t len = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *buf = malloc(len);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, len, f), len);
+    fclose(f);
+    snprintf(dir, sizeof dir, "%s/lmcopy", tmpdir);
+    mkdir(dir, 0700);
+    snprintf(p, sizeof p, "%s/pydict_sc.bin", src);
+    char link[192];
+    snprintf(link, sizeof link, "%s/pydict_sc.bin", dir);
+    assert_int_equal(symlink(p, link), 0);
+
+    err e;
+    /* The copy as it is loads, and scores a common phrase above a slip. */
+    assert_true(load_patched(dir, buf, len, 0, le32(buf), 0, &e));
+    text_lm *m = text_lm_load(dir, &e);
+    assert_non_null(m);
+    const int32_t good[] = {0x8D2F, 0x5F7B, 0x843D, 0x5B9E}; /* 贯彻落实 */
+    const int32_t bad[] = {0x8D2F, 0x5F7B, 0x843D, 0x77F3};  /* 贯彻落石 */
+    assert_true(text_lm_best(m, good, 4, 6) > text_lm_best(m, bad, 4, 6) + 3);
+    assert_true(text_lm_word_id(m, good, 2) >= 0);
+    text_lm_free(m);
+
+    uint32_t order = le32(buf);
+    assert_int_equal(order, 3);
+    size_t l0 = 8 + 4 * (order + 1) + 4 * ((1u << 16) + (1u << 14));
+    size_t l1 = l0 + 12 * (size_t)le32(buf + 8);
+    size_t l2 = l1 + 12 * (size_t)le32(buf + 12);
+    /* truncated; a level larger than the file; a child index out of range; a
+     * back-off link to a level that is not lower */
+    assert_false(load_patched(dir, buf, len, 0, order, 1000, &e));
+    assert_non_null(strstr(e.msg, "larger than the file"));
+    assert_false(load_patched(dir, buf, len, 0, 9, 0, &e));
+    assert_non_null(strstr(e.msg, "order"));
+    assert_false(load_patched(dir, buf, len, 12, 0x7FFFFFFF, 0, &e));
+    assert_non_null(strstr(e.msg, "larger than the file"));
+    assert_false(load_patched(dir, buf, len, l1 + 12 + 8, le32(buf + l1 + 12 + 8) | 0xFE000000u, 0, &e));
+    assert_non_null(strstr(e.msg, "child range"));
+    assert_false(load_patched(dir, buf, len, l2 + 8, le32(buf + l2 + 8) | (3u << 23), 0, &e));
+    assert_non_null(strstr(e.msg, "back-off link"));
+
+    /* A lexicon whose header asks for 4 G words holds one; one whose string
+     * table lies past its end is refused. */
+    assert_true(load_patched(dir, buf, len, 0, order, 0, &e)); /* the model back */
+    unlink(link);
+    const unsigned char lex[20] = {0xFF, 0xFF, 0xFF, 0xFF, 1, 0, 0, 0, 12, 0, 0, 0,
+                                   0x2F, 0x8D, 0, 0, 0, 0, 0, 0}; /* 贯 */
+    for (int k = 0; k < 2; k++) {
+        f = fopen(link, "wb");
+        assert_non_null(f);
+        unsigned char lx[20];
+        memcpy(lx, lex, sizeof lx);
+        if (k) lx[8] = 200;
+        assert_int_equal(fwrite(lx, 1, sizeof lx, f), sizeof lx);
+        fclose(f);
+        e = (err){0};
+        m = text_lm_load(dir, &e);
+        if (k == 0) {
+            assert_non_null(m);
+            assert_int_equal(text_lm_words(m), 1);
+            assert_int_equal(text_lm_word_id(m, good, 1), 0);
+        } else {
+            assert_null(m);
+            assert_non_null(strstr(e.msg, "not a SunPinyin lexicon"));
+        }
+        text_lm_free(m);
+    }
+
+    free(buf);
+    free(src);
+    snprintf(p, sizeof p, "%s/lm_sc.t3g", dir);
+    unlink(p);
+    unlink(link);
+    rmdir(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_overlapping_leftmost_longest),
@@ -391,6 +593,9 @@ int main(void) {
         cmocka_unit_test(test_many_patterns),
         cmocka_unit_test(test_line_col_and_context),
         cmocka_unit_test(test_statistical),
+        cmocka_unit_test(test_lm_context),
+        cmocka_unit_test(test_lm_fallback),
+        cmocka_unit_test(test_lm_damaged_copies),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
