@@ -63,6 +63,9 @@ typedef struct check_finding {
     const char *url;         /* what is wrong */
     const char *source_url;  /* where it was seen */
     json_t *evidence;        /* an object; check_record takes the reference */
+    /* Instead of evidence (NULL): the object already serialised, compact,
+     * for a check that records the same evidence many times over. */
+    const char *evidence_json;
     const char *summary;     /* one line for people */
     int64_t observed_ms;     /* 0: now is not known; the driver's time is used */
     bool home;               /* concerns the homepage: home_indicator applies */

@@ -381,6 +381,7 @@ bool check_record(check_ctx *c, const check_finding *f) {
     char when[40];
     date_format_iso(f->observed_ms ? f->observed_ms : inspect_now_ms(), c->zone, when, sizeof when);
     char *evidence = ev ? json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    const char *evidence_text = evidence ? evidence : f->evidence_json;
     json_decref(ev);
     finding_rec fr = {.round_id = c->round->id,
                       .target = c->site->code,
@@ -392,7 +393,7 @@ bool check_record(check_ctx *c, const check_finding *f) {
                       .url = (char *)(f->url ? f->url : ""),
                       .source_url = (char *)(f->source_url ? f->source_url : ""),
                       .observed_at = when,
-                      .evidence = evidence ? evidence : "{}",
+                      .evidence = (char *)(evidence_text ? evidence_text : "{}"),
                       .summary = (char *)(f->summary ? f->summary : "")};
     int64_t id = 0;
     bool ok = store_finding_record(c->s, &fr, &id, &c->e);

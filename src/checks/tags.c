@@ -17,6 +17,22 @@ static const char *const tags_kinds[] = {"tags.", NULL};
 
 /* Pages listed in the evidence of a per-site finding. */
 #define TAGS_MAX_PAGES 20
+/* Distinct problem sets whose evidence is kept ready per site. */
+#define TAGS_MAX_CACHED 256
+
+typedef struct tags_emitted {
+    char *problems; /* the JSON array; NULL when no problem applies */
+    char *what;     /* "missing: A, B; empty: C" */
+} tags_emitted;
+
+static void tags_emitted_free(void *v) {
+    tags_emitted *t = v;
+    if (!t)
+        return;
+    free(t->problems);
+    free(t->what);
+    free(t);
+}
 
 typedef struct tags_pagerec {
     char *url;
@@ -45,6 +61,10 @@ struct tags_site {
     size_t npages, cappages;
     strmap *items; /* URLs linked from dated list items: content pages */
     strmap *cases; /* canonical tag name -> tags_gather */
+    /* A template that lacks the same tags on every page gives thousands of
+     * pages the same problems: type + problem records -> tags_emitted, so
+     * their evidence is built and serialised once (up to TAGS_MAX_CACHED). */
+    strmap *emitted;
     tags_gather domain;
 };
 
@@ -366,8 +386,9 @@ tags_site *tags_site_new(const rules *r, const site_rec *site, err *e) {
         s->code = tags_strdup(site ? site->code : "");
         s->items = strmap_new();
         s->cases = strmap_new();
+        s->emitted = strmap_new();
     }
-    if (!s || !s->code || !s->items || !s->cases) {
+    if (!s || !s->code || !s->items || !s->cases || !s->emitted) {
         tags_site_free(s);
         err_set(e, ERR_NOMEM, "out of memory");
         return NULL;
@@ -386,6 +407,7 @@ void tags_site_free(tags_site *s) {
     free(s->code);
     strmap_free(s->items, NULL);
     strmap_free(s->cases, tags_gather_free);
+    strmap_free(s->emitted, tags_emitted_free);
     free(s->domain.written);
     json_decref(s->domain.pages);
     free(s);
@@ -454,15 +476,55 @@ static void tags_describe(sbuf *b, json_t *problems) {
     }
 }
 
+/* Problems serialised ("[...]", NULL when none apply) and described. */
+static tags_emitted *tags_emitted_new(const tags_site *s, const sbuf *problems, tags_page_type type) {
+    tags_emitted *t = calloc(1, sizeof *t);
+    json_t *mine = t ? tags_problems_json(s, problems, type) : NULL;
+    if (!mine) {
+        free(t);
+        return NULL;
+    }
+    if (json_array_size(mine)) {
+        sbuf what = SBUF_INIT;
+        tags_describe(&what, mine);
+        t->what = sbuf_detach(&what);
+        t->problems = json_dumps(mine, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (!t->what || !t->problems) {
+            json_decref(mine);
+            tags_emitted_free(t);
+            return NULL;
+        }
+    }
+    json_decref(mine);
+    return t;
+}
+
+/* The problems of a page of that type: cached by what they are. */
+static tags_emitted *tags_emitted_for(tags_site *s, const tags_pagerec *pr, tags_page_type type,
+                                      bool *owned) {
+    sbuf key = SBUF_INIT;
+    sbuf_printf(&key, "%d\x1d%s", (int)type, sbuf_str(&pr->problems));
+    tags_emitted *t = key.oom ? NULL : strmap_get(s->emitted, sbuf_str(&key));
+    *owned = false;
+    if (!t) {
+        t = tags_emitted_new(s, &pr->problems, type);
+        bool cached = t && !key.oom && strmap_len(s->emitted) < TAGS_MAX_CACHED &&
+                      strmap_put(s->emitted, sbuf_str(&key), t, NULL);
+        *owned = t && !cached;
+    }
+    sbuf_free(&key);
+    return t;
+}
+
 static void tags_emit_page(tags_site *s, const tags_pagerec *pr, tags_page_type type,
                            tags_emit_fn emit, void *ud) {
-    json_t *mine = tags_problems_json(s, &pr->problems, type);
-    if (!mine || !json_array_size(mine)) {
-        json_decref(mine);
+    bool owned;
+    tags_emitted *t = tags_emitted_for(s, pr, type, &owned);
+    if (!t || !t->problems) {
+        if (owned)
+            tags_emitted_free(t);
         return;
     }
-    sbuf what = SBUF_INIT;
-    tags_describe(&what, mine);
     char *summary = NULL;
     sbuf sb = SBUF_INIT;
     sbuf_printf(&sb, L("page tags of %s page %s: %s", "%s页 %s 的网页标签：%s"),
@@ -470,19 +532,24 @@ static void tags_emit_page(tags_site *s, const tags_pagerec *pr, tags_page_type 
                                 : type == TAGS_LIST ? "栏目"
                                                     : "内容")
                              : tags_type_name(type),
-                pr->url, sbuf_str(&what));
+                pr->url, t->what);
     summary = sbuf_detach(&sb);
-    sbuf_free(&what);
+    sbuf ev = SBUF_INIT;
+    sbuf_printf(&ev, "{\"page_type\":\"%s\",\"problems\":%s}", tags_type_name(type), t->problems);
     check_finding f = {
         .kind = "tags.missing",
         .subject = pr->url,
         .url = pr->url,
         .source_url = pr->url,
-        .evidence = json_pack("{s:s, s:o}", "page_type", tags_type_name(type), "problems", mine),
+        .evidence_json = ev.oom ? NULL : sbuf_str(&ev),
         .summary = summary,
         .home = type == TAGS_HOME};
-    emit(ud, &f);
+    if (summary && !ev.oom)
+        emit(ud, &f);
     free(summary);
+    sbuf_free(&ev);
+    if (owned)
+        tags_emitted_free(t);
 }
 
 /* A type no later page can change: fixed, or content (an article tag, or

@@ -28,7 +28,10 @@ static inline bool collect(void *ud, const check_finding *f) {
     }
     g->kind[g->n] = strdup(f->kind);
     g->subject[g->n] = strdup(f->subject ? f->subject : "");
-    g->ev[g->n++] = f->evidence;
+    /* Evidence given serialised is parsed back, as the store keeps it. */
+    g->ev[g->n++] = f->evidence ? f->evidence
+                    : f->evidence_json ? json_loads(f->evidence_json, 0, NULL)
+                                       : NULL;
     return true;
 }
 
