@@ -188,8 +188,9 @@ char *feed_html_text(const char *html, size_t len, size_t max) {
         space = false;
     }
     if (b.oom) { sbuf_free(&b); return NULL; }
-    /* The byte cap may have split the last character: drop its part. */
-    size_t n = b.len, st = n;
+    /* The byte cap may have split the last character (an entity appends up
+     * to 4 bytes past it): drop its part. */
+    size_t n = b.len < max ? b.len : max, st = n;
     while (st > 0 && ((unsigned char)b.data[st - 1] & 0xC0) == 0x80) st--;
     if (st > 0) {
         unsigned char lead = (unsigned char)b.data[st - 1];
@@ -212,11 +213,14 @@ static int feed_month(const char *s) {
     return 0;
 }
 
-/* Named zones of RFC 822 §5.1, and ±hhmm. */
+/* Named zones of RFC 822 §5.1, and ±hhmm. "CST" is the exception: Chinese
+ * feed generators write it for China Standard Time (+08:00), and a feed read
+ * here is Chinese, so RFC 822's US Central (−06:00) would place its posts 14
+ * hours late and could flip a 14-day judgment. */
 static bool feed_zone(const char *s, int *minutes) {
     static const struct { const char *name; int min; } named[] = {
         {"GMT", 0}, {"UT", 0}, {"UTC", 0}, {"Z", 0}, {"EST", -300}, {"EDT", -240},
-        {"CST", -360}, {"CDT", -300}, {"MST", -420}, {"MDT", -360}, {"PST", -480}, {"PDT", -420}};
+        {"CST", 480}, {"CDT", -300}, {"MST", -420}, {"MDT", -360}, {"PST", -480}, {"PDT", -420}};
     for (size_t i = 0; i < sizeof named / sizeof *named; i++)
         if (strcasecmp(s, named[i].name) == 0) { *minutes = named[i].min; return true; }
     return date_parse_offset(s, minutes);
@@ -229,16 +233,8 @@ static bool feed_compose(int y, int mo, int d, int h, int mi, int sec, int offse
     return true;
 }
 
-bool feed_parse_date(const char *s, int zone, int64_t *ms) {
-    if (!s) return false;
-    while (isspace((unsigned char)*s)) s++;
-    char buf[80];
-    size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1])) n--;
-    if (n == 0 || n >= sizeof buf) return false;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-
+/* The machine forms above, on a trimmed string buf of n bytes. */
+static bool feed_abs_date(const char *buf, size_t n, int zone, int64_t *ms) {
     size_t digits = strspn(buf, "0123456789");
     if (digits == n) { /* Unix time: seconds, or milliseconds */
         if (n < 9 || n > 13 || n == 11) return false;
@@ -298,6 +294,125 @@ bool feed_parse_date(const char *s, int zone, int64_t *ms) {
     return feed_compose(y, feed_month(mon), d, h, mi, sec, off, ms);
 }
 
+/* Reads 1 … maxd ASCII digits at *p (no sign, no space) into *v; false when
+ * there are none or more than maxd (the caps on numbers). */
+static bool feed_digits(const char **p, int maxd, int *v) {
+    int n = 0, x = 0;
+    while (n < maxd && isdigit((unsigned char)(*p)[n])) x = x * 10 + ((*p)[n++] - '0');
+    if (n == 0 || isdigit((unsigned char)(*p)[n])) return false;
+    *p += n;
+    *v = x;
+    return true;
+}
+
+/* s past `word` when s starts with it, else NULL. */
+static const char *feed_after(const char *s, const char *word) {
+    size_t n = strlen(word);
+    return s && strncmp(s, word, n) == 0 ? s + n : NULL;
+}
+
+/* Exactly two digits at *p, as minutes and seconds are written. */
+static bool feed_two(const char **p, int *v) {
+    const char *start = *p;
+    return feed_digits(p, 2, v) && *p - start == 2;
+}
+
+/* An optional clock time "[ ]h[h]:mm[:ss]" that ends the string; 00:00:00
+ * when there is none. */
+static bool feed_clock(const char *t, int *h, int *mi, int *sec) {
+    *h = *mi = *sec = 0;
+    while (*t == ' ') t++;
+    if (!*t) return true;
+    if (!feed_digits(&t, 2, h) || *t++ != ':' || !feed_two(&t, mi)) return false;
+    if (*t == ':' && (t++, !feed_two(&t, sec))) return false;
+    return *t == '\0';
+}
+
+/* The forms Chinese platforms show people (Weibo, and WeChat, Toutiao and
+ * Douyin pages): "2020年8月10日[ 10:00]" read alone; the rest counted from
+ * ref, the instant the page was captured: "刚刚", "N秒前" … "N周前",
+ * "今天/昨天/前天[ hh:mm]", and a month-day without a year ("08-10 10:00",
+ * "8月10日") in the latest year that puts it on or before ref's date — a
+ * date after the capture is last year's. Calendar arithmetic is in `zone`. */
+static bool feed_cn_date(const char *s, int zone, int64_t ref, int64_t *ms) {
+    int y, mo, d, h, mi, sec, v;
+    const char *t = s;
+    if (feed_digits(&t, 4, &y) && (t = feed_after(t, "年")) && feed_digits(&t, 2, &mo) &&
+        (t = feed_after(t, "月")) && feed_digits(&t, 2, &d) && (t = feed_after(t, "日")) &&
+        feed_clock(t, &h, &mi, &sec))
+        return y >= 1000 && feed_compose(y, mo, d, h, mi, sec, zone, ms);
+    if (ref == FEED_NO_TIME) return false;
+    if (strcmp(s, "刚刚") == 0) {
+        *ms = ref;
+        return true;
+    }
+    t = s;
+    if (feed_digits(&t, 4, &v)) {
+        static const struct { const char *unit; int64_t sec; } units[] = {
+            {"秒", 1}, {"分钟", 60}, {"分", 60}, {"小时", 3600}, {"个小时", 3600},
+            {"天", 86400}, {"周", 7 * 86400}, {"星期", 7 * 86400}};
+        for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
+            const char *rest = feed_after(t, units[i].unit);
+            if (!rest || strcmp(rest, "前") != 0) continue;
+            int64_t back = v * units[i].sec;
+            if (back > (int64_t)FEED_REL_MAX_DAYS * 86400) return false; /* no platform writes that */
+            *ms = ref - back * 1000;
+            return true;
+        }
+    }
+    int ry, rm, rd;
+    date_of_instant(ref, zone, &ry, &rm, &rd);
+    static const struct { const char *word; int back; } days[] = {{"今天", 0}, {"昨天", 1}, {"前天", 2}};
+    for (size_t i = 0; i < sizeof days / sizeof *days; i++) {
+        const char *rest = feed_after(s, days[i].word);
+        if (!rest) continue;
+        if (!feed_clock(rest, &h, &mi, &sec)) return false;
+        date_add_days(ry, rm, rd, -days[i].back, &y, &mo, &d);
+        return feed_compose(y, mo, d, h, mi, sec, zone, ms);
+    }
+    t = s;
+    if (!feed_digits(&t, 2, &mo)) return false;
+    const char *rest = feed_after(t, "月");
+    if (rest) {
+        if (!feed_digits(&rest, 2, &d) || !(rest = feed_after(rest, "日"))) return false;
+    } else if (*t == '-') {
+        rest = t + 1;
+        if (!feed_digits(&rest, 2, &d)) return false;
+    } else {
+        return false;
+    }
+    return feed_clock(rest, &h, &mi, &sec) && date_infer_year(mo, d, ry, rm, rd, &y) &&
+           feed_compose(y, mo, d, h, mi, sec, zone, ms);
+}
+
+bool feed_parse_date_at(const char *s, int zone, int64_t ref_ms, int64_t *ms) {
+    if (!s) return false;
+    while (isspace((unsigned char)*s)) s++;
+    char buf[80];
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1])) n--;
+    if (n == 0 || n >= sizeof buf) return false;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    return feed_abs_date(buf, n, zone, ms) || feed_cn_date(buf, zone, ref_ms, ms);
+}
+
+bool feed_parse_date(const char *s, int zone, int64_t *ms) {
+    return feed_parse_date_at(s, zone, FEED_NO_TIME, ms);
+}
+
+/* What the dates of one document are read against: the rule set's zone,
+ * and the capture time that relative dates count back from (FEED_NO_TIME
+ * when unknown). */
+typedef struct feed_when {
+    int zone;
+    int64_t ref_ms;
+} feed_when;
+
+static bool feed_date(const feed_when *w, const char *s, int64_t *ms) {
+    return feed_parse_date_at(s, w->zone, w->ref_ms, ms);
+}
+
 /* ---- JSON: JSON Feed 1.1 with _gov, and Weibo timelines --------------------- */
 
 static const char *feed_jstr(json_t *o, const char *key) {
@@ -327,12 +442,12 @@ static char *feed_text_of(const char *html) {
 }
 
 /* `_gov` at the top of a document (JSON Feed, or added to any JSON). */
-static void feed_read_gov(json_t *gov, int zone, feed_account *a) {
+static void feed_read_gov(json_t *gov, feed_when *w, feed_account *a) {
     if (!json_is_object(gov)) return;
     int64_t ms;
-    if (feed_parse_date(feed_jstr(gov, "checked_at"), zone, &ms)) {
+    if (feed_parse_date(feed_jstr(gov, "checked_at"), w->zone, &ms)) {
         a->captured = true;
-        a->captured_ms = ms;
+        a->captured_ms = w->ref_ms = ms; /* relative dates were written then */
         a->capture_source = "_gov.checked_at";
     }
     json_t *in = json_object_get(gov, "interaction");
@@ -345,7 +460,7 @@ static void feed_read_gov(json_t *gov, int zone, feed_account *a) {
     }
 }
 
-static bool feed_json_comments(json_t *list, int zone, feed_post *p) {
+static bool feed_json_comments(json_t *list, feed_when *w, feed_post *p) {
     size_t i;
     json_t *c;
     json_array_foreach(list, i, c) {
@@ -358,16 +473,16 @@ static bool feed_json_comments(json_t *list, int zone, feed_post *p) {
         fc->author = feed_dups(feed_jstr(c, "author"));
         fc->text = feed_text_of(feed_jstr(c, "text"));
         fc->reply = feed_text_of(rtext);
-        fc->dated = feed_parse_date(feed_jstr(c, "date"), zone, &fc->date_ms);
+        fc->dated = feed_date(w, feed_jstr(c, "date"), &fc->date_ms);
         if (!fc->author || !fc->text || !fc->reply) return false;
     }
     return true;
 }
 
-static bool feed_jsonfeed(json_t *root, int zone, feed_account *a) {
+static bool feed_jsonfeed(json_t *root, feed_when *w, feed_account *a) {
     a->format = "jsonfeed";
     a->name = feed_dups(feed_jstr(root, "title"));
-    feed_read_gov(json_object_get(root, "_gov"), zone, a);
+    feed_read_gov(json_object_get(root, "_gov"), w, a);
     size_t i;
     json_t *it;
     json_array_foreach(json_object_get(root, "items"), i, it) {
@@ -379,16 +494,16 @@ static bool feed_jsonfeed(json_t *root, int zone, feed_account *a) {
         p->title = feed_text_of(feed_jstr(it, "title"));
         const char *txt = feed_jstr(it, "content_text");
         p->text = txt ? feed_dups(txt) : feed_text_of(feed_jstr(it, "content_html"));
-        p->dated = feed_parse_date(feed_jstr(it, "date_published"), zone, &p->published_ms);
+        p->dated = feed_date(w, feed_jstr(it, "date_published"), &p->published_ms);
         json_t *gov = json_object_get(it, "_gov");
-        if (json_is_object(gov) && !feed_json_comments(json_object_get(gov, "comments"), zone, p))
+        if (json_is_object(gov) && !feed_json_comments(json_object_get(gov, "comments"), w, p))
             return false;
         if (!feed_post_complete(p)) return false;
     }
     return a->name != NULL;
 }
 
-static bool feed_weibo_mblog(json_t *mb, int zone, feed_account *a) {
+static bool feed_weibo_mblog(json_t *mb, feed_when *w, feed_account *a) {
     if (!json_is_object(mb)) return true;
     if (!a->name || !*a->name) {
         const char *sn = feed_jstr(json_object_get(mb, "user"), "screen_name");
@@ -410,29 +525,29 @@ static bool feed_weibo_mblog(json_t *mb, int zone, feed_account *a) {
         size_t n = feed_cut(p->text, strlen(p->text), 90);
         p->title = feed_dup(p->text, n);
     }
-    p->dated = feed_parse_date(feed_jstr(mb, "created_at"), zone, &p->published_ms);
+    p->dated = feed_date(w, feed_jstr(mb, "created_at"), &p->published_ms);
     return feed_post_complete(p);
 }
 
-static bool feed_weibo(json_t *root, int zone, feed_account *a) {
+static bool feed_weibo(json_t *root, feed_when *w, feed_account *a) {
     a->format = "weibo";
+    feed_read_gov(json_object_get(root, "_gov"), w, a); /* first: checked_at dates "3小时前" */
     json_t *data = json_object_get(root, "data");
     if (!json_is_object(data)) data = root;
     size_t i, j;
     json_t *card, *sub;
     json_array_foreach(json_object_get(data, "cards"), i, card) {
-        if (!feed_weibo_mblog(json_object_get(card, "mblog"), zone, a)) return false;
+        if (!feed_weibo_mblog(json_object_get(card, "mblog"), w, a)) return false;
         json_array_foreach(json_object_get(card, "card_group"), j, sub)
-            if (!feed_weibo_mblog(json_object_get(sub, "mblog"), zone, a)) return false;
+            if (!feed_weibo_mblog(json_object_get(sub, "mblog"), w, a)) return false;
     }
     json_array_foreach(json_object_get(data, "statuses"), i, card)
-        if (!feed_weibo_mblog(card, zone, a)) return false;
-    feed_read_gov(json_object_get(root, "_gov"), zone, a);
+        if (!feed_weibo_mblog(card, w, a)) return false;
     if (!a->name && !(a->name = strdup(""))) return false;
     return true;
 }
 
-static bool feed_json(const char *text, size_t len, const char *name, int zone, feed_account *a,
+static bool feed_json(const char *text, size_t len, const char *name, feed_when *w, feed_account *a,
                       err *e) {
     json_error_t je;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
@@ -443,11 +558,11 @@ static bool feed_json(const char *text, size_t len, const char *name, int zone, 
     const char *version = feed_jstr(root, "version");
     json_t *data = json_object_get(root, "data");
     if (version && strstr(version, "jsonfeed.org")) {
-        ok = feed_jsonfeed(root, zone, a);
+        ok = feed_jsonfeed(root, w, a);
         if (!ok) err_set(e, ERR_NOMEM, "out of memory");
     } else if (json_is_array(json_object_get(json_is_object(data) ? data : root, "cards")) ||
                json_is_array(json_object_get(json_is_object(data) ? data : root, "statuses"))) {
-        ok = feed_weibo(root, zone, a);
+        ok = feed_weibo(root, w, a);
         if (!ok) err_set(e, ERR_NOMEM, "out of memory");
     } else {
         ok = err_set(e, ERR_INPUT,
@@ -493,15 +608,15 @@ static char *feed_xtext(const xmlNode *n, bool html) {
     return out;
 }
 
-static bool feed_xdate(const xmlNode *n, int zone, int64_t *ms) {
+static bool feed_xdate(const xmlNode *n, feed_when *w, int64_t *ms) {
     if (!n) return false;
     xmlChar *c = xmlNodeGetContent(n);
-    bool ok = c && feed_parse_date((const char *)c, zone, ms);
+    bool ok = c && feed_date(w, (const char *)c, ms);
     xmlFree(c);
     return ok;
 }
 
-static bool feed_rss_item(const xmlNode *it, int zone, feed_account *a) {
+static bool feed_rss_item(const xmlNode *it, feed_when *w, feed_account *a) {
     feed_post *p = feed_add_post(a);
     if (!p) return true;
     const xmlNode *link = feed_xchild(it, "link", NULL);
@@ -512,8 +627,8 @@ static bool feed_rss_item(const xmlNode *it, int zone, feed_account *a) {
     p->id = guid ? feed_xtext(guid, false) : feed_xtext(link, false);
     p->title = feed_xtext(feed_xchild(it, "title", NULL), true);
     p->text = feed_xtext(desc, true);
-    p->dated = feed_xdate(feed_xchild(it, "pubDate", NULL), zone, &p->published_ms) ||
-               feed_xdate(feed_xchild(it, "date", "dc"), zone, &p->published_ms);
+    p->dated = feed_xdate(feed_xchild(it, "pubDate", NULL), w, &p->published_ms) ||
+               feed_xdate(feed_xchild(it, "date", "dc"), w, &p->published_ms);
     return feed_post_complete(p);
 }
 
@@ -532,7 +647,7 @@ static char *feed_atom_link(const xmlNode *entry) {
     return strdup("");
 }
 
-static bool feed_atom_entry(const xmlNode *en, int zone, feed_account *a) {
+static bool feed_atom_entry(const xmlNode *en, feed_when *w, feed_account *a) {
     feed_post *p = feed_add_post(a);
     if (!p) return true;
     const xmlNode *content = feed_xchild(en, "content", NULL);
@@ -541,12 +656,25 @@ static bool feed_atom_entry(const xmlNode *en, int zone, feed_account *a) {
     p->url = feed_atom_link(en);
     p->title = feed_xtext(feed_xchild(en, "title", NULL), true);
     p->text = feed_xtext(content, true);
-    p->dated = feed_xdate(feed_xchild(en, "published", NULL), zone, &p->published_ms) ||
-               feed_xdate(feed_xchild(en, "updated", NULL), zone, &p->published_ms);
+    p->dated = feed_xdate(feed_xchild(en, "published", NULL), w, &p->published_ms) ||
+               feed_xdate(feed_xchild(en, "updated", NULL), w, &p->published_ms);
     return feed_post_complete(p);
 }
 
-static bool feed_xml(const char *text, size_t len, const char *name, int zone, feed_account *a,
+/* Stops the parser at its first fatal error: the document is refused
+ * anyway, and libxml2 2.9 goes on after it, scanning the rest of the text
+ * again for each unterminated comment (70 KB of "<!--" took 0.8 s, 16 MiB
+ * would take hours). The message kept is that first error's. */
+#if LIBXML_VERSION >= 21200
+static void feed_xml_stop(void *ud, const xmlError *xe) {
+#else
+static void feed_xml_stop(void *ud, xmlErrorPtr xe) {
+#endif
+    (void)ud;
+    if (xe && xe->level == XML_ERR_FATAL && xe->ctxt) xmlStopParser((xmlParserCtxtPtr)xe->ctxt);
+}
+
+static bool feed_xml(const char *text, size_t len, const char *name, feed_when *w, feed_account *a,
                      err *e) {
     /* Entity declarations are the door to expansion attacks; feeds have no
      * use for them. */
@@ -556,6 +684,7 @@ static bool feed_xml(const char *text, size_t len, const char *name, int zone, f
     if (len > (size_t)INT32_MAX) return err_set(e, ERR_INPUT, "%s: too large", name);
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (!ctxt) return err_set(e, ERR_NOMEM, "out of memory");
+    ctxt->sax->serror = feed_xml_stop;
     /* The text is UTF-8 already (textenc): the prolog's encoding is ignored. */
     xmlDocPtr doc = xmlCtxtReadMemory(ctxt, text, (int)len, NULL, "UTF-8",
                                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
@@ -583,13 +712,13 @@ static bool feed_xml(const char *text, size_t len, const char *name, int zone, f
         const xmlNode *holders[2] = {ch, root};
         for (int h = 0; h < 2 && ok; h++)
             for (const xmlNode *c = holders[h] ? holders[h]->children : NULL; c && ok; c = c->next)
-                if (feed_xname(c, "item")) ok = feed_rss_item(c, zone, a);
+                if (feed_xname(c, "item")) ok = feed_rss_item(c, w, a);
         if (!ok || !a->name) ok = err_set(e, ERR_NOMEM, "out of memory");
     } else if (root && feed_xname(root, "feed")) {
         a->format = "atom";
         a->name = feed_xtext(feed_xchild(root, "title", NULL), true);
         for (const xmlNode *c = root->children; c && ok; c = c->next)
-            if (feed_xname(c, "entry")) ok = feed_atom_entry(c, zone, a);
+            if (feed_xname(c, "entry")) ok = feed_atom_entry(c, w, a);
         if (!ok || !a->name) ok = err_set(e, ERR_NOMEM, "out of memory");
     } else {
         ok = err_set(e, ERR_INPUT, L("%s: XML whose root <%s> is neither RSS nor Atom",
@@ -618,12 +747,25 @@ static char *feed_wx_var(const char *html, const char *var) {
     return feed_html_text(p + 1, (size_t)(end - p - 1), 4096);
 }
 
+/* The date a saved page shows, as the browser left it after the page's
+ * script ran: <em id="publish_time" …>昨天</em>, relative to the saving. */
+static bool feed_wx_shown_date(const char *html, const feed_when *w, int64_t *ms) {
+    const char *p = strstr(html, "id=\"publish_time\"");
+    if (!p || !(p = strchr(p, '>'))) return false;
+    const char *end = strchr(p + 1, '<');
+    if (!end || end - p > 200) return false;
+    char *t = feed_html_text(p + 1, (size_t)(end - p - 1), 200);
+    bool ok = t && feed_date(w, t, ms);
+    free(t);
+    return ok;
+}
+
 static bool feed_is_wechat(const char *text) {
     return strstr(text, "var ct = ") && (strstr(text, "var nickname = ") || strstr(text, "var msg_title = "));
 }
 
 /* One saved article page -> one post; the account name from the first. */
-static bool feed_wechat_page(const char *html, const char *file, int zone, feed_account *a) {
+static bool feed_wechat_page(const char *html, const char *file, feed_when *w, feed_account *a) {
     a->format = "wechat";
     char *nick = feed_wx_var(html, "nickname");
     if (nick && *nick && (!a->name || !*a->name)) {
@@ -635,8 +777,9 @@ static bool feed_wechat_page(const char *html, const char *file, int zone, feed_
     feed_post *p = feed_add_post(a);
     if (!p) return true;
     char *ct = feed_wx_var(html, "ct");
-    p->dated = ct && strspn(ct, "0123456789") == strlen(ct) && feed_parse_date(ct, zone, &p->published_ms);
+    p->dated = ct && strspn(ct, "0123456789") == strlen(ct) && feed_date(w, ct, &p->published_ms);
     free(ct);
+    if (!p->dated) p->dated = feed_wx_shown_date(html, w, &p->published_ms);
     p->title = feed_wx_var(html, "msg_title");
     if (!p->title) {
         const char *t = strstr(html, "<title>");
@@ -703,6 +846,12 @@ static void feed_xml_encoding(const char *data, size_t len, char *out, size_t ou
 
 bool feed_parse(const char *data, size_t len, const char *name, const char *charset, int zone,
                 feed_account *out, err *e) {
+    return feed_parse_at(data, len, name, charset, zone, FEED_NO_TIME, out, e);
+}
+
+bool feed_parse_at(const char *data, size_t len, const char *name, const char *charset, int zone,
+                   int64_t fetched_ms, feed_account *out, err *e) {
+    feed_when w = {zone, fetched_ms};
     memset(out, 0, sizeof *out);
     out->comments = out->messages = out->menu_entry = out->auto_reply_only = FEED_UNKNOWN;
     if (len > FEED_MAX_BYTES)
@@ -722,14 +871,14 @@ bool feed_parse(const char *data, size_t len, const char *name, const char *char
     size_t slen = t.len - (size_t)(s - t.text);
     bool ok;
     if (*s == '{' || *s == '[') {
-        ok = feed_json(s, slen, name, zone, out, e);
+        ok = feed_json(s, slen, name, &w, out, e);
     } else if (feed_is_wechat(s)) {
-        ok = feed_wechat_page(s, name, zone, out);
+        ok = feed_wechat_page(s, name, &w, out);
         if (!ok) err_set(e, ERR_NOMEM, "out of memory");
     } else if (*s == '<' && feed_is_html(s)) {
         ok = err_set(e, ERR_INPUT, L("%s: an HTML page, not a feed", "%s：这是 HTML 网页，不是订阅源"), name);
     } else if (*s == '<') {
-        ok = feed_xml(s, slen, name, zone, out, e);
+        ok = feed_xml(s, slen, name, &w, out, e);
     } else {
         ok = err_set(e, ERR_INPUT, L("%s: neither XML nor JSON nor a saved WeChat page",
                                      "%s：既不是 XML、JSON，也不是保存的微信文章页"),
@@ -795,15 +944,19 @@ static bool feed_read_folder(const char *path, int zone, feed_account *out, err 
         char *data = NULL;
         size_t len = 0;
         struct stat st;
-        if (stat(sbuf_str(&file), &st) == 0 && (!out->captured || feed_mtime_ms(&st) > out->captured_ms)) {
-            out->captured = true; /* the newest page's capture */
-            out->captured_ms = feed_mtime_ms(&st);
+        feed_when w = {zone, FEED_NO_TIME}; /* a page's "昨天" counts from its own saving */
+        if (stat(sbuf_str(&file), &st) == 0) {
+            w.ref_ms = feed_mtime_ms(&st);
+            if (!out->captured || w.ref_ms > out->captured_ms) {
+                out->captured = true; /* the newest page's capture */
+                out->captured_ms = w.ref_ms;
+            }
         }
         if (!file_read_all(sbuf_str(&file), FEED_MAX_BYTES, &data, &len, e)) { ok = false; break; }
         textenc_result t = {0};
         ok = textenc_decode(data, len, NULL, NULL, &t, e);
         free(data);
-        if (ok && !feed_wechat_page(t.text, names[i], zone, out)) ok = err_set(e, ERR_NOMEM, "out of memory");
+        if (ok && !feed_wechat_page(t.text, names[i], &w, out)) ok = err_set(e, ERR_NOMEM, "out of memory");
         if (ok && !out->charset) out->charset = strdup(t.charset);
         textenc_result_free(&t);
     }
@@ -829,7 +982,7 @@ bool feed_read_path(const char *path, int zone, feed_account *out, err *e) {
         memset(out, 0, sizeof *out);
         return false;
     }
-    bool ok = feed_parse(data, len, path, NULL, zone, out, e);
+    bool ok = feed_parse_at(data, len, path, NULL, zone, feed_mtime_ms(&st), out, e);
     free(data);
     if (ok && !out->captured) {
         out->captured = true;

@@ -19,10 +19,17 @@
  * finding for that account alone.
  *
  * Dates: RFC 3339 / ISO 8601, RFC 822 (named zones as RFC 822 defines
- * them), Weibo's "Tue Jun 08 09:35:04 +0800 2021", Unix seconds or
- * milliseconds; a date without a zone is a date in the rule set's zone
- * (spec §0). A post whose date cannot be read keeps dated = false: it is
- * evidence of nothing.
+ * them, but "CST" is China Standard Time, +08:00, as Chinese generators
+ * mean it), Weibo's "Tue Jun 08 09:35:04 +0800 2021", Unix seconds or
+ * milliseconds, "2020年8月10日 10:00"; a date without a zone is a date in the
+ * rule set's zone (spec §0). The forms platforms show people — "刚刚",
+ * "5分钟前", "3小时前", "3天前", "今天/昨天/前天 10:00", a month-day without a
+ * year ("08-10 10:00", "8月10日") — count from the capture time
+ * (`_gov.checked_at`, else the fetch time or the file's mtime the reader
+ * passes in); a year-less date after the capture date is last year's; a
+ * span over FEED_REL_MAX_DAYS is no date. A post whose date cannot be read
+ * (unknown form, or a relative one without a capture time) keeps
+ * dated = false: it is evidence of nothing, never a guess.
  *
  * Ownership: a feed_account owns everything in it; feed_account_free()
  * releases it. Strings are UTF-8, never NULL once parsed ("" when absent).
@@ -42,6 +49,10 @@
 #define FEED_MAX_COMMENTS 5000              /* per post */
 #define FEED_MAX_FIELD (256u << 10)         /* one text field, bytes */
 #define FEED_MAX_FOLDER_FILES 5000          /* saved pages in a folder */
+#define FEED_REL_MAX_DAYS 366               /* "N天前" and kin: at most a year back */
+
+/* "No capture time known": relative dates stay undated. */
+#define FEED_NO_TIME INT64_MIN
 
 typedef enum { FEED_UNKNOWN = -1, FEED_FALSE = 0, FEED_TRUE = 1 } feed_tri;
 
@@ -81,17 +92,28 @@ typedef struct feed_account {
  * or path) is used in messages; `charset` is HTTP's or NULL; `zone` is the
  * rule set's zone in minutes east of UTC, for dates without one. The
  * capture time is set only from `_gov.checked_at`; the caller fills in the
- * fetch time or mtime when it stays unknown. On failure *out is empty. */
+ * fetch time or mtime when it stays unknown. Relative dates count from
+ * `_gov.checked_at` only (else they stay undated): a reader that knows when
+ * it fetched the bytes calls feed_parse_at(). On failure *out is empty. */
 bool feed_parse(const char *data, size_t len, const char *name, const char *charset, int zone,
                 feed_account *out, err *e);
+/* feed_parse() with the instant the bytes were fetched (Unix ms, or
+ * FEED_NO_TIME), which relative dates count from unless the document
+ * carries `_gov.checked_at`. It does not set the capture time. */
+bool feed_parse_at(const char *data, size_t len, const char *name, const char *charset, int zone,
+                   int64_t fetched_ms, feed_account *out, err *e);
 /* Reads a file (any form) or a folder of saved WeChat pages (*.htm, *.html,
  * in name order). The capture time falls back to the file's mtime (for a
- * folder, its newest page's). */
+ * folder, its newest page's); relative dates count from it (in a folder,
+ * from each page's own mtime). */
 bool feed_read_path(const char *path, int zone, feed_account *out, err *e);
 void feed_account_free(feed_account *a);
 
-/* One date in any of the forms above to Unix ms; false when unreadable. */
+/* One date in any of the forms above to Unix ms; false when unreadable.
+ * feed_parse_date() reads no relative form; feed_parse_date_at() counts
+ * them back from ref_ms (FEED_NO_TIME: none). */
 bool feed_parse_date(const char *s, int zone, int64_t *ms);
+bool feed_parse_date_at(const char *s, int zone, int64_t ref_ms, int64_t *ms);
 /* Plain text of an HTML fragment: tags dropped (script and style with
  * their content), entities decoded, white space collapsed, at most max
  * bytes (cut at a character boundary). Caller frees; NULL on OOM. */

@@ -277,8 +277,8 @@ static void mi_fetched(const fetch_request *req, const fetch_result *res, void *
     } else {
         feed_account a;
         err fe = {0};
-        if (feed_parse(res->body ? res->body : "", res->body_len, res->url, res->charset, run->env.zone, &a,
-                       &fe)) {
+        if (feed_parse_at(res->body ? res->body : "", res->body_len, res->url, res->charset, run->env.zone,
+                          res->fetched_at_ms, &a, &fe)) {
             if (!a.captured) {
                 a.captured = true;
                 a.captured_ms = res->fetched_at_ms;

@@ -168,6 +168,45 @@ expect_rc 0 "150 served feeds"
 expect_out "round M: 150 accounts inspected, 0 unreadable, 0 stale"
 expect_eq "$(grep -c ': jsonfeed, 1 posts' <<<"$OUT")" 150 "every served account read"
 
+# Dates as Chinese feeds write them, in round D: relative Weibo dates count
+# from the file's mtime (2020-08-10 09:00 +08:00), RFC 822 "CST" is +08:00.
+mkdir -p dates
+wb() { printf '{"ok":1,"data":{"cards":[%s]}}' "$1" > "dates/$2"; }
+wb '{"mblog":{"id":"1","created_at":"3小时前","text":"一"}},{"mblog":{"id":"2","created_at":"昨天 23:59","text":"二"}},{"mblog":{"id":"3","created_at":"08-01 10:00","text":"三"}}' rel.json
+wb '{"mblog":{"id":"1","created_at":"14天前","text":"一"}},{"mblog":{"id":"2","created_at":"07-27 23:59","text":"二"}},{"mblog":{"id":"3","created_at":"99999天前","text":"三"}}' relold.json
+rss() { printf '<rss version="2.0"><channel><title>t</title><item><title>a</title><pubDate>%s</pubDate></item></channel></rss>' "$1" > "dates/$2"; }
+rss "Mon, 27 Jul 2020 23:59:00 CST" cst_old.xml
+rss "Tue, 28 Jul 2020 00:00:00 CST" cst_new.xml
+touch -d @1597021200 dates/*
+cat > dates/media.csv <<'CSV'
+media_id,platform,name,source
+d-rel,微博,相对日期,rel.json
+d-relold,微博,相对日期旧,relold.json
+d-cstold,微博,CST旧,cst_old.xml
+d-cstnew,微博,CST新,cst_new.xml
+CSV
+run gi media import dates/media.csv
+expect_rc 0 "import the date accounts"
+run gi inspect --round D --as-of 2020-08-10 --media-only --media d-rel --media d-relold --media d-cstold --media d-cstnew
+expect_rc 0 "date accounts"
+expect_out "d-rel: weibo, 3 posts, newest 2020-08-10"
+expect_out "d-relold: weibo, 3 posts, newest 2020-07-27"
+expect_out "d-cstold: rss, 1 posts, newest 2020-07-27"
+expect_out "d-cstnew: rss, 1 posts, newest 2020-07-28"
+expect_out "round D: 4 accounts inspected, 0 unreadable, 2 stale"
+run gi findings --round D --format json
+OUT=$(python3 - "$OUT" <<'PY'
+import json, sys
+for f in json.loads(sys.argv[1])["findings"]:
+    if f["kind"] == "media.stale":
+        print(f["target"], f["kind"], f["evidence"]["newest"]["date"], f["evidence"]["posts_undated"])
+PY
+)
+expect_out "d-relold media.stale 2020-07-27T23:59:00+08:00 1" "99999天前 stays undated"
+expect_out "d-cstold media.stale 2020-07-27T23:59:00+08:00 0"
+expect_no_out "d-rel media.stale"
+expect_no_out "d-cstnew media.stale"
+
 # Selection and help.
 run gi inspect --round R --sites-only --media-only
 expect_rc 2 "--sites-only with --media-only"

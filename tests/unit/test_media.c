@@ -1,5 +1,7 @@
 /* test_media — the new-media checks (mcheck.h) on account models: the
- * 14-day boundary in +08:00 and the same instants written in UTC, posts
+ * 14-day boundary in +08:00 and the same instants written in UTC, in RFC
+ * 822 "CST" (China Standard Time) and in relative forms as read by the
+ * feed parser from a fetched document ("14天前", "07-27 23:59"), posts
  * after T, the capture-age rule, posts without readable dates, the longest
  * gap, the interaction truth table, comment advertising with harmless
  * look-alikes and replies, the media.security hook, a rule-set variant, and
@@ -148,6 +150,51 @@ static void test_boundary(void **state) {
     /* the end of T, and just after it (a post after T is ignored) */
     assert_false(stale_for("2020-08-10T23:59:59+08:00", cap));
     assert_true(stale_for("2020-08-10T16:00:00Z", cap));
+}
+
+/* Whether an RSS item or Weibo status dated `date`, fetched at `fetched`
+ * (the capture time, as minspect sets it), makes the account stale at
+ * 2020-08-10. */
+static bool stale_parsed(const char *date, bool weibo, const char *fetched) {
+    char doc[512];
+    if (weibo)
+        snprintf(doc, sizeof doc, "{\"data\":{\"cards\":[{\"mblog\":{\"id\":\"1\",\"created_at\":\"%s\"}}]}}", date);
+    else
+        snprintf(doc, sizeof doc,
+                 "<rss version=\"2.0\"><channel><title>t</title><item><title>a</title><pubDate>%s</pubDate>"
+                 "</item></channel></rss>", date);
+    feed_account a;
+    err e = {0};
+    if (!feed_parse_at(doc, strlen(doc), "doc", NULL, ZONE, iso(fetched), &a, &e)) fail_msg("%s", e.msg);
+    if (!a.posts[0].dated) fail_msg("'%s' undated", date);
+    a.captured = true;
+    a.captured_ms = iso(fetched);
+    a.capture_source = "fetch";
+    got g;
+    mcheck_summary s = run(R, "2020-08-10", &a, &g);
+    assert_true(find(&g, "media.stale_unknown") < 0);
+    got_free(&g);
+    feed_account_free(&a);
+    return s.stale;
+}
+
+static void test_boundary_parsed(void **state) {
+    (void)state;
+    const char *cap = "2020-08-10T12:00:00+08:00";
+    /* CST is +08:00: 23:59 on 07-27 is outside the 14 days (read as US
+     * Central it would be 07-28 13:59 +08:00, inside) */
+    assert_true(stale_parsed("Mon, 27 Jul 2020 23:59:00 CST", false, cap));
+    assert_false(stale_parsed("Tue, 28 Jul 2020 00:00:00 CST", false, cap));
+    assert_true(stale_parsed("Mon, 27 Jul 2020 10:00:00 CST", false, cap));
+    /* relative dates count from the fetch */
+    assert_false(stale_parsed("13天前", true, cap));
+    assert_true(stale_parsed("14天前", true, cap));
+    assert_false(stale_parsed("07-28 00:00", true, cap));
+    assert_true(stale_parsed("07-27 23:59", true, cap));
+    assert_false(stale_parsed("7月28日", true, cap));
+    assert_false(stale_parsed("昨天 23:59", true, cap));
+    /* fetched just after midnight: "昨天" is 08-09, "3小时前" too */
+    assert_false(stale_parsed("3小时前", true, "2020-08-10T01:00:00+08:00"));
 }
 
 static void test_after_t_and_evidence(void **state) {
@@ -415,7 +462,8 @@ static void test_feed_error_evidence(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_boundary),       cmocka_unit_test(test_after_t_and_evidence),
+        cmocka_unit_test(test_boundary),       cmocka_unit_test(test_boundary_parsed),
+        cmocka_unit_test(test_after_t_and_evidence),
         cmocka_unit_test(test_capture_age),    cmocka_unit_test(test_undated),
         cmocka_unit_test(test_variant_window), cmocka_unit_test(test_interaction),
         cmocka_unit_test(test_comment_ads),    cmocka_unit_test(test_security_hook),
