@@ -23,6 +23,7 @@
  * Crawl-delay: "10", "0.5", ".5"; when several apply, the largest; capped
  * at a day here (the caller applies its own, lower cap).
  */
+#define _GNU_SOURCE /* memmem */
 #include "crawl/robots.h"
 
 #include "core/url.h"
@@ -252,25 +253,28 @@ robots *robots_parse(const char *text, size_t len, const char *agent) {
 robots *robots_allow_all(void) { return rb_new(); }
 
 /* Whether pattern p (with "*" wildcards) matches the start of s, or all of
- * s when anchored. Greedy with backtracking to the last "*": O(|p|·|s|) at
- * worst, never exponential. */
+ * s when anchored. The literal runs between wildcards are taken at their
+ * leftmost place in turn (memmem, linear), which is exact when "*" is the
+ * only wildcard; the last run of an anchored pattern must end s. Linear in
+ * |p| + |s|: backtracking was O(|p|·|s|) per rule, and a hostile file of a
+ * hundred 4 KiB rules held one 8 KiB URL for seconds. */
 static bool rb_match(const char *p, size_t pn, bool anchored, const char *s, size_t sn) {
-    size_t pi = 0, si = 0, star = SIZE_MAX, mark = 0;
+    const char *star = memchr(p, '*', pn);
+    size_t run = star ? (size_t)(star - p) : pn;
+    if (run > sn || memcmp(p, s, run) != 0) return false;
+    if (!star) return !anchored || run == sn;
+    size_t pi = run, si = run;
     for (;;) {
-        if (pi < pn && p[pi] == '*') {
-            star = pi++;
-            mark = si;
-            continue;
-        }
-        if (pi == pn) {
-            if (!anchored || si == sn) return true;
-        } else if (si < sn && p[pi] == s[si]) {
-            pi++, si++;
-            continue;
-        }
-        if (star == SIZE_MAX || mark >= sn) return false;
-        pi = star + 1;
-        si = ++mark;
+        while (pi < pn && p[pi] == '*') pi++;
+        if (pi == pn) return true; /* a final "*" takes the rest */
+        const char *next = memchr(p + pi, '*', pn - pi);
+        run = next ? (size_t)(next - (p + pi)) : pn - pi;
+        if (!next && anchored) return sn - si >= run && memcmp(s + sn - run, p + pi, run) == 0;
+        const char *at = memmem(s + si, sn - si, p + pi, run);
+        if (!at) return false;
+        if (!next) return true;
+        si = (size_t)(at - s) + run;
+        pi += run;
     }
 }
 
