@@ -1472,6 +1472,94 @@ static void page_sanitize(char *s, size_t n, bool valid_utf8) {
     for (char *z = s, *end = s + n; z < end && (z = memchr(z, '\0', (size_t)(end - z)));) *z++ = ' ';
 }
 
+/* See page.h (page_limit_attributes). Only tag syntax is followed: text is
+ * skipped with memchr, comments, CDATA sections and script/style bodies
+ * whole. With `blank` false nothing is written (s is only read). Returns
+ * the number of start tags over the cap. */
+
+static bool attr_name_is(const char *name, size_t n, const char *want) {
+    return strlen(want) == n && strncasecmp(name, want, n) == 0;
+}
+
+static size_t page_attrs_pass(char *s, size_t n, bool blank) {
+    size_t over = 0;
+    static const char *const keep[] = {"style", "class", "id", "hidden", "href", "src",
+                                       "type", "name", "content", "http-equiv", "charset",
+                                       "action", "method", "rel", "width", "height",
+                                       "aria-hidden", "title", "alt", "value", NULL};
+    char *end = s + n;
+    for (char *p = s; p < end && (p = memchr(p, '<', (size_t)(end - p)));) {
+        p++;
+        if (p < end && *p == '!') {
+            char *close = NULL;
+            if (end - p >= 3 && !strncmp(p, "!--", 3)) close = memmem(p + 3, (size_t)(end - p - 3), "-->", 3);
+            else if (end - p >= 8 && !strncmp(p, "![CDATA[", 8))
+                close = memmem(p + 8, (size_t)(end - p - 8), "]]>", 3);
+            if (close) p = close + 3;
+            continue;
+        }
+        if (p >= end || !isalpha((unsigned char)*p)) continue;
+        const char *tag = p;
+        while (p < end && (isalnum((unsigned char)*p) || *p == '-' || *p == ':')) p++;
+        size_t tag_len = (size_t)(p - tag);
+        int count = 0;
+        unsigned kept = 0; /* bit i: keep[i] kept past the cap */
+        while (p < end && *p != '>' && *p != '<') {
+            if (isspace((unsigned char)*p) || *p == '/') {
+                p++;
+                continue;
+            }
+            char *attr = p, *name = p;
+            while (p < end && !isspace((unsigned char)*p) && *p != '=' && *p != '>' && *p != '/')
+                p++;
+            size_t name_len = (size_t)(p - name);
+            if (name_len == 0) p++; /* a stray '=': step over it */
+            char *q = p;
+            while (q < end && isspace((unsigned char)*q)) q++;
+            if (q < end && *q == '=') {
+                q++;
+                while (q < end && isspace((unsigned char)*q)) q++;
+                if (q < end && (*q == '"' || *q == '\'')) {
+                    char *close = memchr(q + 1, *q, (size_t)(end - q - 1));
+                    q = close ? close + 1 : end;
+                } else {
+                    while (q < end && !isspace((unsigned char)*q) && *q != '>') q++;
+                }
+                p = q;
+            }
+            if (++count <= PAGE_MAX_ATTRS) continue;
+            if (count == PAGE_MAX_ATTRS + 1) over++;
+            if (!blank) continue;
+            bool keep_it = false;
+            for (size_t k = 0; keep[k] && !keep_it; k++)
+                if (attr_name_is(name, name_len, keep[k]) && !(kept & (1u << k)))
+                    keep_it = true, kept |= 1u << k;
+            if (!keep_it) memset(attr, ' ', (size_t)(p - attr));
+        }
+        /* Script and style bodies are not markup. */
+        if ((tag_len == 6 && !strncasecmp(tag, "script", 6)) ||
+            (tag_len == 5 && !strncasecmp(tag, "style", 5))) {
+            char *q = p;
+            while (q < end && (q = memchr(q, '<', (size_t)(end - q)))) {
+                if (end - q > (ptrdiff_t)tag_len + 1 && q[1] == '/' &&
+                    !strncasecmp(q + 2, tag, tag_len))
+                    break;
+                q++;
+            }
+            p = q ? q : end;
+        }
+    }
+    return over;
+}
+
+bool page_attributes_over_cap(const char *markup, size_t len) {
+    return page_attrs_pass((char *)markup, len, false) > 0;
+}
+
+void page_limit_attributes(char *markup, size_t len) {
+    page_attrs_pass(markup, len, true);
+}
+
 static void page_reresolve(parse_state *ps, size_t upto) {
     for (size_t i = 0; i < upto && i < ps->p->nlinks; i++) {
         page_link *l = &ps->p->links[i];
@@ -1516,6 +1604,7 @@ static page *page_parse_text(const char *html, size_t html_len, const char *url,
     if (html_len) memcpy(copy, html, html_len);
     copy[html_len] = '\0';
     page_sanitize(copy, html_len, valid_utf8);
+    page_limit_attributes(copy, html_len);
     p->html = copy;
     p->html_len = html_len;
     p->url = arena_strdup(a, url);

@@ -149,4 +149,17 @@ void page_line_col(const page *p, size_t offset, int *line, int *col);
  * spellings exist the exact-case one wins. NULL when absent. */
 const page_meta *page_meta_get(const page *p, const char *name);
 
+/* libxml2 (2.9) compares each attribute of a start tag with every earlier
+ * one of the tag, so a hostile tag of 100,000 attributes holds a parser for
+ * minutes. page_limit_attributes blanks with spaces (offsets hold) the
+ * attributes past the PAGE_MAX_ATTRS-th of each start tag of HTML or XML
+ * text — except the first of each name the page model reads (style, class,
+ * id, hidden, href, src ...), so that junk cannot hide a
+ * style="display:none". page_parse does it on its own copy; other readers
+ * that hand markup to libxml2 (feeds) test with page_attributes_over_cap
+ * and blank a copy when it says so. */
+#define PAGE_MAX_ATTRS 256
+bool page_attributes_over_cap(const char *markup, size_t len);
+void page_limit_attributes(char *markup, size_t len);
+
 #endif

@@ -18,6 +18,7 @@
 #include <libxml/parserInternals.h>
 
 #include "core/lang.h"
+#include "core/sbuf.h"
 #include "core/textenc.h"
 #include "page/page.h"
 
@@ -1545,6 +1546,35 @@ static void test_parse_decoded_same(void **state) {
     textenc_result_free(&t);
 }
 
+/* A tag of 100,000 attributes (libxml2 compares each with all before it)
+ * parses; attributes past the cap are blanked, but the first style and href
+ * still count, so junk cannot hide a hidden link; script text is left as is. */
+static void test_many_attributes(void **state) {
+    (void)state;
+    sbuf b = SBUF_INIT;
+    sbuf_puts(&b, "<html><body><script>var s = '<b x0 x1 x2>';</script><p>\u6b63\u6587</p><a ");
+    for (int i = 0; i < 100000; i++) sbuf_printf(&b, "x%d ", i);
+    sbuf_puts(&b, "style=\"display:none\" href=\"http://127.0.0.1:9/hidden\">bet</a>");
+    sbuf_puts(&b, "<a href=\"/ok\">ok</a></body></html>");
+    assert_false(b.oom);
+    err e = {0};
+    page *p = page_parse(sbuf_str(&b), b.len, "http://www.example.gov.cn/", "UTF-8", &e);
+    if (!p) fail_msg("%s", e.msg);
+    assert_int_equal(p->html_len, b.len); /* offsets hold */
+    assert_non_null(strstr(p->html, "var s = '<b x0 x1 x2>';"));
+    const page_link *hidden = NULL, *ok = NULL;
+    for (size_t i = 0; i < p->nlinks; i++) {
+        if (!strcmp(p->links[i].url, "http://127.0.0.1:9/hidden")) hidden = &p->links[i];
+        if (!strcmp(p->links[i].url, "http://www.example.gov.cn/ok")) ok = &p->links[i];
+    }
+    assert_non_null(hidden);
+    assert_false(hidden->visible);
+    assert_non_null(ok);
+    assert_true(ok->visible);
+    page_free(p);
+    sbuf_free(&b);
+}
+
 /* <dl>: the title in <dt>, its date in the next <dd>. */
 static void test_dt_dd_items(void **state) {
     (void)state;
@@ -1597,6 +1627,7 @@ int main(void) {
         cmocka_unit_test(test_items),
         cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_huge_text_node),
+        cmocka_unit_test(test_many_attributes),
         cmocka_unit_test(test_many_links_capped),
         cmocka_unit_test(test_nul_and_invalid_bytes),
         cmocka_unit_test(test_malformed),
