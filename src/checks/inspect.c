@@ -470,6 +470,10 @@ static void inspect_on_page(void *ud, const crawl_page *p) {
     inspect_slot *slot = inspect_slot_for(run, p->site_code);
     if (!slot) return;
     pthread_mutex_lock(&run->mu);
+    if (run->failed) { /* the run ends in an error: nothing more is recorded */
+        pthread_mutex_unlock(&run->mu);
+        return;
+    }
     inspect_begin_tx(run, slot);
     run->page = p;
     for (size_t i = 0; i < INSPECT_NMODULES; i++)
@@ -485,6 +489,10 @@ static void inspect_on_link(void *ud, const crawl_link *l) {
     inspect_slot *slot = inspect_slot_for(run, l->site_code);
     if (!slot) return;
     pthread_mutex_lock(&run->mu);
+    if (run->failed) {
+        pthread_mutex_unlock(&run->mu);
+        return;
+    }
     /* The link phase of a site runs in one transaction with its site_end. */
     inspect_begin_tx(run, slot);
     for (size_t i = 0; i < INSPECT_NMODULES; i++)
@@ -505,6 +513,14 @@ static void inspect_on_site_done_locked(inspect_run *run, const crawl_site_resul
     inspect_slot *slot = inspect_slot_for(run, r->site_code);
     if (!slot) return;
     check_ctx *c = &slot->ctx;
+    if (run->failed) {
+        /* A failure rolled back the shared transaction, and with it some
+         * of this site's findings: nothing of the site is committed, so
+         * that it counts as not checked and a re-run does it again. */
+        if (run->tx) store_rollback(c->s);
+        run->tx = false;
+        return;
+    }
     inspect_begin_tx(run, slot);
     for (size_t i = 0; i < INSPECT_NMODULES; i++) {
         c->module = i;
