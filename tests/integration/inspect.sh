@@ -265,6 +265,23 @@ expect_rc 0 "re-run after kill -9"
 expect_err "6199000101: inspected before the run was interrupted"
 expect_eq "$(resume_findings "$DB" rk)" "$REF" "kill -9: the findings of an uninterrupted run"
 
+# A store error in the middle of a run (a trigger refuses one finding of
+# rc): the run fails, rc does not count as checked, and once the cause is
+# gone a re-run gives the findings of an uninterrupted run.
+cp "$DB" fail.db
+sqlite3 fail.db "CREATE TRIGGER refuse BEFORE INSERT ON findings WHEN NEW.subject LIKE '%/gone7.html'
+                 BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
+run resume_run fail.db rf
+expect_rc 1 "a store error fails the run"
+expect_err "refused by the test"
+expect_eq "$(sqlite3 fail.db "SELECT count(*) FROM round_targets t JOIN rounds r ON r.id = t.round_id
+                              WHERE r.name = 'rf' AND t.target = '6199000103'")" "0" \
+  "the failed site is not recorded as checked"
+sqlite3 fail.db "DROP TRIGGER refuse"
+run resume_run fail.db rf
+expect_rc 0 "re-run after the store error"
+expect_eq "$(resume_findings fail.db rf)" "$REF" "after a store error: the findings of an uninterrupted run"
+
 # A finished round run again is crawled afresh (and refreshed).
 run resume_run "$DB" ri
 expect_rc 0 "re-run of the finished round"
@@ -273,14 +290,15 @@ expect_no_err "inspected before"
 expect_eq "$(resume_findings "$DB" ri)" "$REF" "the refreshed round"
 
 # What the servers were asked: ra's robots.txt by the reference run, the two
-# interrupted runs and the last full run (4), never by the resumed runs;
-# rc's by every run (6). (The pages holding evidence are fetched once more
+# interrupted runs, the run that failed on a store error and the last full
+# run (5), never by the resumed runs nor the re-run after the failure (ra
+# was done before it); rc's by every run (8). (The pages holding evidence are fetched once more
 # at the end of a run to keep their copies: after the kill, those of ra
 # were not kept yet, and the resumed run fetched them, and them only.)
 for d in ra rb rc; do eval "kill \$PID_$d; wait \$PID_$d 2>/dev/null || true"; done
 for d in ra rb; do
-  expect_eq "$(grep -c '^GET /robots.txt$' "$TMP/$d.log")" "4" "$d: robots.txt not read again on resuming"
+  expect_eq "$(grep -c '^GET /robots.txt$' "$TMP/$d.log")" "5" "$d: robots.txt not read again on resuming"
 done
-expect_eq "$(grep -c '^GET /robots.txt$' "$TMP/rc.log")" "6" "rc: crawled by every run"
+expect_eq "$(grep -c '^GET /robots.txt$' "$TMP/rc.log")" "8" "rc: crawled by every run"
 
 finish
