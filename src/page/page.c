@@ -1495,7 +1495,7 @@ static size_t page_attrs_pass(char *s, size_t n, bool blank) {
             if (end - p >= 3 && !strncmp(p, "!--", 3)) close = memmem(p + 3, (size_t)(end - p - 3), "-->", 3);
             else if (end - p >= 8 && !strncmp(p, "![CDATA[", 8))
                 close = memmem(p + 8, (size_t)(end - p - 8), "]]>", 3);
-            if (close) p = close + 3;
+            p = close ? close + 3 : end; /* unterminated: it runs to the end */
             continue;
         }
         if (p >= end || !isalpha((unsigned char)*p)) continue;
