@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memmem */
 #include "media/feed.h"
 
 #include "core/date.h"
@@ -6,11 +7,14 @@
 #include "core/lang.h"
 #include "core/sbuf.h"
 #include "core/textenc.h"
+#include "core/url.h"
 #include "page/page.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <jansson.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <stdio.h>
@@ -56,6 +60,11 @@ static feed_comment *feed_add_comment(feed_post *p) {
     feed_comment *c = &p->comments[p->ncomments++];
     memset(c, 0, sizeof *c);
     return c;
+}
+
+/* A status has no title: its first words stand for one. */
+static void feed_title_from_text(feed_post *p) {
+    if (p->text && !p->title) p->title = feed_dup(p->text, feed_cut(p->text, strlen(p->text), 90));
 }
 
 /* Fills NULL strings of a post with "" so that the model never has NULL;
@@ -342,6 +351,12 @@ static bool feed_cn_date(const char *s, int zone, int64_t ref, int64_t *ms) {
         (t = feed_after(t, "月")) && feed_digits(&t, 2, &d) && (t = feed_after(t, "日")) &&
         feed_clock(t, &h, &mi, &sec))
         return y >= 1000 && feed_compose(y, mo, d, h, mi, sec, zone, ms);
+    /* weibo.com's form for a date outside the current year: "24-5-13 17:07"
+     * (two-digit year, this century), absolute. */
+    t = s;
+    if (feed_digits(&t, 2, &y) && t - s == 2 && *t == '-' && (t++, feed_digits(&t, 2, &mo)) &&
+        *t == '-' && (t++, feed_digits(&t, 2, &d)) && feed_clock(t, &h, &mi, &sec))
+        return feed_compose(2000 + y, mo, d, h, mi, sec, zone, ms);
     if (ref == FEED_NO_TIME) return false;
     if (strcmp(s, "刚刚") == 0) {
         *ms = ref;
@@ -521,11 +536,7 @@ static bool feed_weibo_mblog(json_t *mb, feed_when *w, feed_account *a) {
     snprintf(url, sizeof url, "https://m.weibo.cn/status/%s", bid && *bid && strlen(bid) < 64 ? bid : (p->id ? p->id : ""));
     p->url = strdup(url);
     p->text = feed_text_of(feed_jstr(mb, "text"));
-    /* A status has no title: its first words stand for one. */
-    if (p->text) {
-        size_t n = feed_cut(p->text, strlen(p->text), 90);
-        p->title = feed_dup(p->text, n);
-    }
+    feed_title_from_text(p);
     p->dated = feed_date(w, feed_jstr(mb, "created_at"), &p->published_ms);
     return feed_post_complete(p);
 }
@@ -679,16 +690,24 @@ static bool feed_xml_read(const char *text, size_t len, const char *name, feed_w
                           feed_account *a, err *e);
 
 /* A start tag of thousands of attributes would hold libxml2 for minutes
- * (page.h): such a feed is read from a copy with the excess blanked. */
+ * (page.h): such markup is read from a copy with the excess blanked. *copy
+ * is that copy (caller frees), or NULL when the text needs none; false on
+ * OOM. */
+static bool feed_attr_capped(const char *text, size_t len, char **copy) {
+    *copy = NULL;
+    if (!page_attributes_over_cap(text, len)) return true;
+    if (!(*copy = malloc(len + 1))) return false;
+    memcpy(*copy, text, len);
+    (*copy)[len] = '\0';
+    page_limit_attributes(*copy, len);
+    return true;
+}
+
 static bool feed_xml(const char *text, size_t len, const char *name, feed_when *w, feed_account *a,
                      err *e) {
-    if (!page_attributes_over_cap(text, len)) return feed_xml_read(text, len, name, w, a, e);
-    char *copy = malloc(len + 1);
-    if (!copy) return err_set(e, ERR_NOMEM, "out of memory");
-    memcpy(copy, text, len);
-    copy[len] = '\0';
-    page_limit_attributes(copy, len);
-    bool ok = feed_xml_read(copy, len, name, w, a, e);
+    char *copy;
+    if (!feed_attr_capped(text, len, &copy)) return err_set(e, ERR_NOMEM, "out of memory");
+    bool ok = feed_xml_read(copy ? copy : text, len, name, w, a, e);
     free(copy);
     return ok;
 }
@@ -785,7 +804,7 @@ static bool feed_is_wechat(const char *text) {
 
 /* One saved article page -> one post; the account name from the first. */
 static bool feed_wechat_page(const char *html, const char *file, feed_when *w, feed_account *a) {
-    a->format = "wechat";
+    if (!a->format) a->format = "wechat";
     char *nick = feed_wx_var(html, "nickname");
     if (nick && *nick && (!a->name || !*a->name)) {
         free(a->name);
@@ -814,6 +833,349 @@ static bool feed_wechat_page(const char *html, const char *file, feed_when *w, f
         p->text = feed_html_text(body + 1, n, FEED_MAX_FIELD);
     }
     return feed_post_complete(p);
+}
+
+/* ---- saved weibo.com status pages ----------------------------------------------- */
+
+/* A browser's copy of one weibo.com status (https://weibo.com/UID/BID) with
+ * its comment list, as weibo's Vue front end renders it. It is read in one
+ * SAX pass of libxml2's HTML parser: not through page.h, whose website
+ * model keeps text blocks and links but not the classes that say which is
+ * the post and which a comment, and not as a tree, which for a page of
+ * 100,000 comments would be millions of nodes. Elements are known by class
+ * tokens; a name with a CSS-module hash ("detail_wbtext_4CRf9") by its stem,
+ * which outlives weibo's builds:
+ *   head_name_*        the account's name; `usercard` is its uid
+ *   head-info_time_*   the post's link (href) and date (title, else text)
+ *   detail_wbtext_*    the post's text (the first one)
+ *   wbpro-list         one comment and its replies:
+ *     text             "<a usercard=UID>author</a>[badges]:<span>text</span>";
+ *                      the text is what follows the colon of text of its own
+ *     info             its first element's own text is the date
+ *                      ("24-5-13 17:08 <span> 来自福建</span>")
+ *     list2            the replies, each a text and an info as above
+ * A reply by the account (its uid, or its name when a uid is missing) is
+ * the comment's `reply`; a reply by anyone else is a comment of its own, so
+ * that the advertising check sees it. */
+
+#define WB_NONE (-1) /* no such element open */
+
+typedef struct wb_entry { /* the comment or reply being read */
+    sbuf author, text, date;
+    char uid[32];
+    bool open, reply, author_done, date_done, sep_seen;
+    int author_d, info_child_d;
+} wb_entry;
+
+typedef struct wb_state {
+    xmlParserCtxtPtr ctxt;
+    const feed_when *w;
+    feed_post *p;
+    int depth;                     /* open elements */
+    int name_d, time_d, text_d;    /* depth of the open header elements */
+    bool name_seen, time_seen, text_seen;
+    sbuf name, time, text;
+    char *href, *time_title;
+    char uid[32];                  /* the account's uid, "" unknown */
+    int list_d, list2_d, ctext_d, info_d;
+    size_t parent;                 /* index of the comment replies belong to */
+    wb_entry e;
+    bool oom;
+} wb_state;
+
+static const char *wb_attr(const xmlChar **atts, const char *name) {
+    for (size_t i = 0; atts && atts[i]; i += 2)
+        if (strcasecmp((const char *)atts[i], name) == 0) return atts[i + 1] ? (const char *)atts[i + 1] : "";
+    return NULL;
+}
+
+/* Whether the class list holds `tok` (or, with stem, a token starting so). */
+static bool wb_class(const char *cls, const char *tok, bool stem) {
+    size_t n = strlen(tok);
+    for (const char *c = cls; c && *c;) {
+        while (isspace((unsigned char)*c)) c++;
+        size_t len = strcspn(c, " \t\r\n\f");
+        if (len >= n && memcmp(c, tok, n) == 0 && (stem || len == n)) return true;
+        c += len;
+    }
+    return false;
+}
+
+/* A user's uid from `usercard`, else from an href "/u/UID". */
+static void wb_uid(const xmlChar **atts, char out[32]) {
+    const char *v = wb_attr(atts, "usercard");
+    const char *href = wb_attr(atts, "href");
+    if ((!v || !*v) && href && (v = strstr(href, "/u/"))) v += 3;
+    size_t n = v ? strspn(v, "0123456789") : 0;
+    if (n >= 32) n = 0;
+    if (n) memcpy(out, v, n);
+    out[n] = '\0';
+}
+
+/* Appends text with white space (and U+00A0) collapsed to one space and no
+ * leading space, up to FEED_MAX_FIELD bytes. */
+static void wb_put(sbuf *b, const char *s, size_t n) {
+    for (size_t i = 0; i < n && b->len < FEED_MAX_FIELD; i++) {
+        bool nbsp = (unsigned char)s[i] == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0;
+        if (isspace((unsigned char)s[i]) || nbsp) {
+            i += nbsp;
+            if (b->len && b->data[b->len - 1] != ' ') sbuf_putc(b, ' ');
+        } else {
+            sbuf_putc(b, s[i]);
+        }
+    }
+}
+
+/* The buffer as a trimmed string, emptied; NULL when memory ran out.
+ * Caller frees. */
+static char *wb_take(sbuf *b) {
+    if (b->oom) return NULL;
+    const char *s = sbuf_str(b);
+    size_t n = b->len, skip = 0;
+    while (skip < n && s[skip] == ' ') skip++;
+    while (n > skip && s[n - 1] == ' ') n--;
+    char *out = feed_dup(s + skip, n - skip);
+    sbuf_reset(b);
+    return out;
+}
+
+/* Where the text at the current depth goes, NULL: nowhere. */
+static sbuf *wb_target(wb_state *st) {
+    if (st->name_d != WB_NONE) return &st->name;
+    if (st->time_d != WB_NONE) return &st->time;
+    if (st->text_d != WB_NONE) return &st->text;
+    if (st->ctext_d != WB_NONE) return st->e.author_d != WB_NONE ? &st->e.author : &st->e.text;
+    if (st->info_d != WB_NONE && st->e.open && !st->e.date_done &&
+        (st->depth == st->info_d || st->depth == st->e.info_child_d))
+        return &st->e.date;
+    return NULL;
+}
+
+static bool wb_is_account(const wb_state *st, const char *author, const char *uid) {
+    if (st->uid[0] && uid[0]) return strcmp(st->uid, uid) == 0;
+    return *author && strcmp(author, sbuf_str(&st->name)) == 0;
+}
+
+/* The comment or reply read so far goes into the post. */
+static void wb_entry_end(wb_state *st) {
+    wb_entry *e = &st->e;
+    if (!e->open) return;
+    e->open = false;
+    char *cut = strstr(sbuf_str(&e->date), "来自"); /* "5-13 17:08 来自福建" */
+    if (cut) e->date.len = (size_t)(cut - e->date.data);
+    char *author = wb_take(&e->author), *text = wb_take(&e->text), *date = wb_take(&e->date);
+    if (!author || !text || !date) {
+        st->oom = true;
+    } else if (e->reply && st->parent != SIZE_MAX && wb_is_account(st, author, e->uid)) {
+        feed_comment *c = &st->p->comments[st->parent];
+        if (*text) {
+            sbuf r = SBUF_INIT; /* several replies of the account: all of them */
+            sbuf_printf(&r, "%s%s%s", c->reply, *c->reply ? " / " : "", text);
+            if (r.oom) st->oom = true;
+            else { free(c->reply); c->reply = feed_dup(r.data, r.len); st->oom = !c->reply; }
+            sbuf_free(&r);
+        }
+    } else {
+        feed_comment *c = feed_add_comment(st->p);
+        if (!c) { /* the cap: the rest of the page is not read */
+            if (st->p->ncomments < FEED_MAX_COMMENTS) st->oom = true;
+            if (st->ctxt) xmlStopParser(st->ctxt);
+        } else {
+            c->author = author;
+            c->text = text;
+            author = text = NULL;
+            c->reply = strdup("");
+            c->dated = feed_date(st->w, date, &c->date_ms);
+            if (!c->reply) st->oom = true;
+            if (!e->reply) st->parent = st->p->ncomments - 1;
+        }
+    }
+    free(author);
+    free(text);
+    free(date);
+}
+
+static void wb_start(void *ud, const xmlChar *name, const xmlChar **atts) {
+    wb_state *st = ud;
+    int d = ++st->depth;
+    const char *el = (const char *)name;
+    sbuf *to = wb_target(st);
+    if (to && strcasecmp(el, "br") == 0) wb_put(to, " ", 1);
+    const char *alt = wb_attr(atts, "alt"); /* emoticons: <img alt="[允悲]"> */
+    if (to && alt && strcasecmp(el, "img") == 0) wb_put(to, alt, strlen(alt));
+    const char *cls = wb_attr(atts, "class");
+    if (!cls) cls = "";
+    if (!st->name_seen && st->name_d == WB_NONE && wb_class(cls, "head_name_", true)) {
+        st->name_d = d;
+        wb_uid(atts, st->uid);
+    } else if (!st->time_seen && st->time_d == WB_NONE && wb_class(cls, "head-info_time_", true)) {
+        st->time_d = d;
+        const char *href = wb_attr(atts, "href"), *title = wb_attr(atts, "title");
+        free(st->href);
+        free(st->time_title);
+        st->href = href ? feed_dups(href) : NULL;
+        st->time_title = title ? feed_dups(title) : NULL;
+    } else if (!st->text_seen && st->text_d == WB_NONE && wb_class(cls, "detail_wbtext_", true)) {
+        st->text_d = d;
+    }
+    if (st->list_d == WB_NONE) {
+        if (wb_class(cls, "wbpro-list", false)) {
+            st->list_d = d;
+            st->parent = SIZE_MAX;
+        }
+        return;
+    }
+    wb_entry *e = &st->e;
+    if (st->list2_d == WB_NONE && wb_class(cls, "list2", false)) {
+        wb_entry_end(st);
+        st->list2_d = d;
+    } else if (st->ctext_d == WB_NONE && st->info_d == WB_NONE && wb_class(cls, "text", false)) {
+        wb_entry_end(st);
+        e->open = true;
+        e->reply = st->list2_d != WB_NONE;
+        e->author_done = e->date_done = e->sep_seen = false;
+        e->author_d = e->info_child_d = WB_NONE;
+        e->uid[0] = '\0';
+        st->ctext_d = d;
+    } else if (st->ctext_d != WB_NONE && !e->author_done && e->author_d == WB_NONE && strcasecmp(el, "a") == 0) {
+        e->author_d = d;
+        wb_uid(atts, e->uid);
+    } else if (st->info_d == WB_NONE && st->ctext_d == WB_NONE && e->open && wb_class(cls, "info", false)) {
+        st->info_d = d;
+    } else if (st->info_d != WB_NONE && d == st->info_d + 1 && e->info_child_d == WB_NONE) {
+        e->info_child_d = d;
+    }
+}
+
+static void wb_end(void *ud, const xmlChar *name) {
+    (void)name;
+    wb_state *st = ud;
+    int d = st->depth;
+    if (d > 0) st->depth--;
+    if (d == st->name_d) { st->name_d = WB_NONE; st->name_seen = true; }
+    if (d == st->time_d) { st->time_d = WB_NONE; st->time_seen = true; }
+    if (d == st->text_d) { st->text_d = WB_NONE; st->text_seen = true; }
+    if (d == st->e.author_d) { st->e.author_d = WB_NONE; st->e.author_done = true; }
+    if (d == st->ctext_d) st->ctext_d = WB_NONE;
+    if (d == st->e.info_child_d) { st->e.info_child_d = WB_NONE; st->e.date_done = true; }
+    if (d == st->info_d) { st->info_d = WB_NONE; st->e.date_done = true; }
+    if (d == st->list2_d) { wb_entry_end(st); st->list2_d = WB_NONE; }
+    if (d == st->list_d) { wb_entry_end(st); st->list_d = WB_NONE; st->parent = SIZE_MAX; }
+}
+
+static void wb_chars(void *ud, const xmlChar *ch, int len) {
+    wb_state *st = ud;
+    sbuf *to = wb_target(st);
+    if (!to || len <= 0) return;
+    const char *s = (const char *)ch;
+    size_t n = (size_t)len;
+    wb_entry *e = &st->e;
+    if (to == &e->text && !e->sep_seen && e->author_done && st->depth == st->ctext_d) {
+        /* the colon after the author (and badges such as "作者"): the text starts after it */
+        const char *colon = memchr(s, ':', n);
+        const char *wide = memmem(s, n, "：", strlen("："));
+        if (wide && (!colon || wide < colon)) colon = wide + strlen("：") - 1;
+        if (colon) {
+            e->sep_seen = true;
+            sbuf_reset(to);
+            n -= (size_t)(colon + 1 - s);
+            s = colon + 1;
+        }
+    }
+    wb_put(to, s, n);
+}
+
+static void wb_ignore(void *ud, const xmlChar *ch, int len) { /* script and style */
+    (void)ud;
+    (void)ch;
+    (void)len;
+}
+
+static void wb_silent(void *ctx, const char *msg, ...) {
+    (void)ctx;
+    (void)msg;
+}
+
+static bool feed_is_weibo_page(const char *text) {
+    return strstr(text, "detail_wbtext_") && strstr(text, "head-info_time_");
+}
+
+/* One saved status page -> one post with its comments; the account name
+ * from the first page that shows one. */
+static bool feed_weibo_page(const char *html, size_t len, const char *file, feed_when *w,
+                            feed_account *a, err *e) {
+    if (!a->format) a->format = "weibo_page";
+    feed_post *p = feed_add_post(a);
+    if (!p) return true; /* the cap on posts */
+    if (len > (size_t)INT32_MAX) return err_set(e, ERR_INPUT, "%s: too large", file);
+    char *copy;
+    if (!feed_attr_capped(html, len, &copy)) return err_set(e, ERR_NOMEM, "out of memory");
+    wb_state st = {.w = w, .p = p, .name_d = WB_NONE, .time_d = WB_NONE, .text_d = WB_NONE,
+                   .list_d = WB_NONE, .list2_d = WB_NONE, .ctext_d = WB_NONE, .info_d = WB_NONE,
+                   .parent = SIZE_MAX};
+    st.ctxt = htmlCreateMemoryParserCtxt(copy ? copy : html, (int)len);
+    bool ok = st.ctxt != NULL;
+    if (ok) {
+        xmlSAXHandler *sax = st.ctxt->sax;
+        memset(sax, 0, sizeof *sax);
+        sax->startElement = wb_start;
+        sax->endElement = wb_end;
+        sax->characters = wb_chars;
+        sax->cdataBlock = wb_ignore;
+        sax->warning = wb_silent;
+        sax->error = wb_silent;
+        st.ctxt->userData = &st;
+        htmlCtxtUseOptions(st.ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                        HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
+        xmlSwitchEncoding(st.ctxt, XML_CHAR_ENCODING_UTF8);
+        htmlParseDocument(st.ctxt);
+        htmlFreeParserCtxt(st.ctxt);
+        st.ctxt = NULL;
+        wb_entry_end(&st); /* a page cut short ends inside a comment */
+    }
+    free(copy);
+    if (ok && !st.oom && !st.time_seen && !st.text_seen && st.time.len == 0 && st.text.len == 0) {
+        ok = err_set(e, ERR_INPUT, L("%s: a saved weibo.com page without its post (cut short?)",
+                                     "%s：保存的微博页面中没有博文（页面不完整？）"), file);
+    } else if (ok) {
+        char *name = wb_take(&st.name), *shown = wb_take(&st.time);
+        p->text = wb_take(&st.text);
+        if (!name || !shown || !p->text) st.oom = true;
+        if (name && *name && (!a->name || !*a->name)) {
+            free(a->name);
+            a->name = name;
+            name = NULL;
+        }
+        free(name);
+        p->dated = (st.time_title && feed_date(w, st.time_title, &p->published_ms)) ||
+                   (shown && feed_date(w, shown, &p->published_ms));
+        free(shown);
+        /* the link is "https://weibo.com/UID/BID" (or relative to it); BID names the post */
+        if (st.href && url_resolve("https://weibo.com/", st.href, &p->url) != URL_HTTP) {
+            free(p->url);
+            p->url = feed_dups(st.href);
+        }
+        size_t path_end = p->url ? strcspn(p->url, "?#") : 0, seg = path_end;
+        while (seg > 0 && p->url[seg - 1] != '/') seg--;
+        p->id = seg > 0 && seg < path_end ? feed_dup(p->url + seg, path_end - seg) : feed_dups(file);
+        feed_title_from_text(p);
+        ok = !st.oom && feed_post_complete(p);
+        if (!ok) err_set(e, ERR_NOMEM, "out of memory");
+    } else {
+        err_set(e, ERR_NOMEM, "out of memory");
+    }
+    sbuf *bufs[] = {&st.name, &st.time, &st.text, &st.e.author, &st.e.text, &st.e.date};
+    for (size_t i = 0; i < sizeof bufs / sizeof *bufs; i++) sbuf_free(bufs[i]);
+    free(st.href);
+    free(st.time_title);
+    return ok;
+}
+
+/* A saved page of either platform (a folder may hold both). */
+static bool feed_saved_page(const char *html, size_t len, const char *file, feed_when *w, feed_account *a,
+                            err *e) {
+    if (!feed_is_wechat(html) && feed_is_weibo_page(html)) return feed_weibo_page(html, len, file, w, a, e);
+    return feed_wechat_page(html, file, w, a) || err_set(e, ERR_NOMEM, "out of memory");
 }
 
 /* ---- detection ------------------------------------------------------------------ */
@@ -891,9 +1253,8 @@ bool feed_parse_at(const char *data, size_t len, const char *name, const char *c
     bool ok;
     if (*s == '{' || *s == '[') {
         ok = feed_json(s, slen, name, &w, out, e);
-    } else if (feed_is_wechat(s)) {
-        ok = feed_wechat_page(s, name, &w, out);
-        if (!ok) err_set(e, ERR_NOMEM, "out of memory");
+    } else if (feed_is_wechat(s) || (*s == '<' && feed_is_html(s) && feed_is_weibo_page(s))) {
+        ok = feed_saved_page(s, slen, name, &w, out, e);
     } else if (*s == '<' && feed_is_html(s)) {
         ok = err_set(e, ERR_INPUT, L("%s: an HTML page, not a feed", "%s：这是 HTML 网页，不是订阅源"), name);
     } else if (*s == '<') {
@@ -931,7 +1292,6 @@ static bool feed_has_ext(const char *n, const char *ext) {
 static bool feed_read_folder(const char *path, int zone, feed_account *out, err *e) {
     memset(out, 0, sizeof *out);
     out->comments = out->messages = out->menu_entry = out->auto_reply_only = FEED_UNKNOWN;
-    out->format = "wechat";
     DIR *d = opendir(path);
     if (!d) return err_set(e, ERR_IO, L("%s: cannot open the folder", "%s：无法打开文件夹"), path);
     char **names = NULL;
@@ -975,7 +1335,7 @@ static bool feed_read_folder(const char *path, int zone, feed_account *out, err 
         textenc_result t = {0};
         ok = textenc_decode(data, len, NULL, NULL, &t, e);
         free(data);
-        if (ok && !feed_wechat_page(t.text, names[i], &w, out)) ok = err_set(e, ERR_NOMEM, "out of memory");
+        if (ok) ok = feed_saved_page(t.text, t.len, names[i], &w, out, e);
         if (ok && !out->charset) out->charset = strdup(t.charset);
         textenc_result_free(&t);
     }
@@ -983,6 +1343,7 @@ static bool feed_read_folder(const char *path, int zone, feed_account *out, err 
     for (size_t i = 0; i < n; i++) free(names[i]);
     free(names);
     if (out->captured) out->capture_source = "file";
+    if (!out->format) out->format = "wechat";
     if (ok && !out->name && !(out->name = strdup(""))) ok = err_set(e, ERR_NOMEM, "out of memory");
     if (!ok) feed_account_free(out);
     return ok;

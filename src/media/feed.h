@@ -2,12 +2,21 @@
  *
  * Platforms block crawlers, so accounts are read from documents: RSS 2.0
  * (and 0.9x / 1.0), Atom 1.0, JSON Feed 1.1 with the `_gov` extension, a
- * Weibo timeline as m.weibo.cn's container API serves it, or saved WeChat
- * article pages (one page, or a folder of them). The form is recognised by
+ * Weibo timeline as m.weibo.cn's container API serves it, saved WeChat
+ * article pages, or saved weibo.com status pages with their comment lists
+ * (one page, or a folder of pages of either kind). The form is recognised by
  * content, never by file name, and everything lands in one model: the
- * account's name, its posts (with comments where the source has them), the
- * interaction facts (`_gov.interaction`, unknown otherwise) and the capture
- * time (`_gov.checked_at`, else the HTTP fetch time, else the file's mtime).
+ * account's name, its posts (with comments where the source has them; a
+ * comment's `reply` is the account's own answer), the interaction facts
+ * (`_gov.interaction`, unknown otherwise: a saved page shows comments, not
+ * whether the account's channels are open, so a reviewer judges) and the
+ * capture time (`_gov.checked_at`, else the HTTP fetch time, else the
+ * file's mtime).
+ *
+ * Saved pages are HTML: a weibo.com page (known by its classes
+ * detail_wbtext_* and head-info_time_*) is read in one SAX pass of
+ * libxml2's HTML parser, by class tokens (feed.c says which); a page cut
+ * short gives what it holds, or is refused when its post is missing.
  *
  * Input is hostile: bytes are decoded to UTF-8 first (textenc: BOM, valid
  * UTF-8, the declared charset — the XML prolog's or HTTP's —, detection;
@@ -21,7 +30,8 @@
  * Dates: RFC 3339 / ISO 8601, RFC 822 (named zones as RFC 822 defines
  * them, but "CST" is China Standard Time, +08:00, as Chinese generators
  * mean it), Weibo's "Tue Jun 08 09:35:04 +0800 2021", Unix seconds or
- * milliseconds, "2020年8月10日 10:00"; a date without a zone is a date in the
+ * milliseconds, "2020年8月10日 10:00", weibo.com's "24-5-13 17:07" (yy-m-d,
+ * 20yy); a date without a zone is a date in the
  * rule set's zone (spec §0). The forms platforms show people — "刚刚",
  * "5分钟前", "3小时前", "3天前", "今天/昨天/前天 10:00", a month-day without a
  * year ("08-10 10:00", "8月10日") — count from the capture time
@@ -59,7 +69,7 @@ typedef enum { FEED_UNKNOWN = -1, FEED_FALSE = 0, FEED_TRUE = 1 } feed_tri;
 typedef struct feed_comment {
     char *author;
     char *text;
-    char *reply;      /* the account's reply, "" when none */
+    char *reply;      /* the account's reply, "" when none (several: joined by " / ") */
     int64_t date_ms;
     bool dated;
 } feed_comment;
@@ -76,7 +86,7 @@ typedef struct feed_post {
 } feed_post;
 
 typedef struct feed_account {
-    const char *format;   /* "rss", "atom", "jsonfeed", "weibo", "wechat" (static) */
+    const char *format;   /* "rss", "atom", "jsonfeed", "weibo", "wechat", "weibo_page" (static) */
     char *name;
     feed_post *posts;     /* in source order */
     size_t nposts, posts_cap;
@@ -102,8 +112,8 @@ bool feed_parse(const char *data, size_t len, const char *name, const char *char
  * carries `_gov.checked_at`. It does not set the capture time. */
 bool feed_parse_at(const char *data, size_t len, const char *name, const char *charset, int zone,
                    int64_t fetched_ms, feed_account *out, err *e);
-/* Reads a file (any form) or a folder of saved WeChat pages (*.htm, *.html,
- * in name order). The capture time falls back to the file's mtime (for a
+/* Reads a file (any form) or a folder of saved WeChat or weibo.com pages
+ * (*.htm, *.html, in name order; the format is the first page's). The capture time falls back to the file's mtime (for a
  * folder, its newest page's); relative dates count from it (in a folder,
  * from each page's own mtime). */
 bool feed_read_path(const char *path, int zone, feed_account *out, err *e);

@@ -207,6 +207,38 @@ expect_out "d-cstold media.stale 2020-07-27T23:59:00+08:00 0"
 expect_no_out "d-rel media.stale"
 expect_no_out "d-cstnew media.stale"
 
+# Saved weibo.com status pages (round W): one page and a folder of them,
+# saved 2020-08-10 09:00 +08:00 ("今天 08:30", "5分钟前" count from it); the
+# advertising comment is found, the account's reply is no comment of its own.
+mkdir -p wbpages/folder
+cp "$D/weibo/status_1.html" wbpages/one.html
+cp "$D/weibo/"*.html wbpages/folder/
+touch -d @1597021200 wbpages/one.html wbpages/folder/*
+cat > wbpages/media.csv <<'CSV'
+media_id,platform,name,source
+w-page,微博,榆林发布,one.html
+w-folder,微博,榆林发布,folder
+CSV
+run gi media import wbpages/media.csv
+expect_rc 0 "import the saved weibo pages"
+run gi inspect --round W --as-of 2020-08-10 --media-only --media w-page --media w-folder
+expect_rc 0 "saved weibo pages"
+expect_out "w-page: weibo_page, 1 posts, newest 2020-08-10"
+expect_out "w-folder: weibo_page, 2 posts, newest 2020-08-10"
+expect_out "round W: 2 accounts inspected, 0 unreadable, 0 stale"
+run gi findings --round W --format json
+OUT=$(python3 - "$OUT" <<'PY'
+import json, sys
+for f in json.loads(sys.argv[1])["findings"]:
+    ev = f["evidence"]
+    print(f["target"], f["kind"], f["status"], ev.get("author", "-"), ev.get("text", "-"), ev.get("date", "-"), ev.get("post_url", "-"))
+PY
+)
+expect_out "w-page media.comment_ads pending 小额贷款顾问 无抵押贷款，当天放款，加V：dk8888 电话13912345678 2019-12-31T23:59:00+08:00 https://weibo.com/2000000001/Nx1AbCdEf"
+expect_out "w-folder media.comment_ads pending 小额贷款顾问"
+expect_out "w-page media.interaction_unknown pending" "a saved page leaves interaction to a reviewer"
+expect_eq "$(grep -c 'media.comment_ads' <<<"$OUT")" 2 "one advertising comment per account, nothing else"
+
 # Selection and help.
 run gi inspect --round R --sites-only --media-only
 expect_rc 2 "--sites-only with --media-only"

@@ -5,7 +5,10 @@
  * JSON, an HTML page served as a feed, entity declarations, JSON of another
  * kind), and every date form with its zone: "CST" as China Standard Time,
  * and the relative forms platforms show ("3小时前", "昨天 10:00", "08-10")
- * counted from the capture time, with their boundaries and hostile input.
+ * counted from the capture time, with their boundaries and hostile input;
+ * saved weibo.com status pages (the real one of the corpus, hand-written
+ * ones with replies and relative dates, a folder, pages cut short, 100,000
+ * comments, deep nesting).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -268,14 +271,6 @@ static void test_broken(void **state) {
     assert_true(cpu < 10.0); /* a complexity guard: 2 ms now, half a minute before */
     assert_non_null(strstr(e.msg, "comments.xml:1: not well-formed XML"));
     free(bad);
-    /* the real weibo status page of the corpus is a page, not a feed */
-    char path[1024];
-    snprintf(path, sizeof path, "%s/corpus/newmedia/magic-html_weibo_status_page_with_comments.html",
-             GI_SHARED_DIR);
-    if (access(path, R_OK) == 0) {
-        assert_false(feed_read_path(path, ZONE, &a, &e));
-        assert_non_null(strstr(e.msg, "an HTML page"));
-    }
 }
 
 static void test_caps(void **state) {
@@ -322,6 +317,10 @@ static void test_dates(void **state) {
         {"Mon, 10 Aug 2020 10:00:00 PST", "2020-08-10T10:00:00-08:00"},
         {"2020年8月10日 10:00", "2020-08-10T10:00:00+08:00"},
         {"2020年08月10日", "2020-08-10T00:00:00+08:00"},
+        /* weibo.com's yy-m-d, for a year other than the current one */
+        {"24-5-13 17:07", "2024-05-13T17:07:00+08:00"},
+        {"19-12-31 23:59", "2019-12-31T23:59:00+08:00"},
+        {"24-05-13", "2024-05-13T00:00:00+08:00"},
     };
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
         int64_t ms;
@@ -330,7 +329,9 @@ static void test_dates(void **state) {
     }
     static const char *const bad[] = {"", "昨天", "5分钟前", "2020-02-30", "Tue, 32 Jul 2020 00:00:00 GMT",
                                       "Foo Jun 08 09:35:04 +0800 2021 extra", "12345", "2020-07-28T25:00",
-                                      "28 Jux 2020 10:00 GMT", "2020-07-28 08:30 +99:99"};
+                                      "28 Jux 2020 10:00 GMT", "2020-07-28 08:30 +99:99",
+                                      "24-2-30 10:00", "24-13-1", "124-5-13", "2-5-13", "24-5-13 25:00",
+                                      "24-5-13-1", "24-5", "24--13"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         int64_t ms;
         if (feed_parse_date(bad[i], ZONE, &ms)) fail_msg("'%s' read as a date", bad[i]);
@@ -380,6 +381,7 @@ static void test_relative_dates(void **state) {
         {"8月9日 10:00", ref, "2020-08-09T10:00:00+08:00"},
         {"8月9日", ref, "2020-08-09T00:00:00+08:00"},
         {"08-09", ref, "2020-08-09T00:00:00+08:00"},
+        {"8-9 22:15", ref, "2020-08-09T22:15:00+08:00"}, /* weibo.com writes "5-13 17:07" */
         /* the capture's own date stays this year, even at a later hour ... */
         {"08-10 10:00", ref, "2020-08-10T10:00:00+08:00"},
         /* ... a date after it is last year's */
@@ -559,6 +561,203 @@ static void test_html_text(void **state) {
     free(t);
 }
 
+/* ---- saved weibo.com status pages -------------------------------------------- */
+
+/* The real page of the corpus (@头条新闻): one post, one comment. */
+static void test_weibo_page_corpus(void **state) {
+    (void)state;
+    feed_account a;
+    if (!read_corpus("newmedia/magic-html_weibo_status_page_with_comments.html", &a)) return;
+    assert_string_equal(a.format, "weibo_page");
+    assert_string_equal(a.name, "头条新闻");
+    assert_false(a.has_interaction); /* a reviewer judges interaction */
+    assert_int_equal(a.comments, FEED_UNKNOWN);
+    assert_int_equal(a.nposts, 1);
+    feed_post *p = &a.posts[0];
+    assert_string_equal(p->id, "Oe6wIynDn");
+    assert_string_equal(p->url, "https://weibo.com/1618051664/Oe6wIynDn");
+    assert_true(p->dated && p->published_ms == iso("2024-05-13T17:07:00+08:00")); /* "24-5-13 17:07" */
+    assert_non_null(strstr(p->text, "【安徽阜阳一动物园20只东北虎死亡？官方：成立调查组进行全面调查】"));
+    assert_non_null(strstr(p->text, "为野生动物筑牢保护屏障。#官方通报动物园20只东北虎死亡#"));
+    assert_null(strstr(p->text, "<a")); /* text, not markup */
+    assert_null(strstr(p->text, "关注")); /* not the follow button */
+    assert_true(strncmp(p->title, "【安徽阜阳一动物园20只东北虎死亡", strlen("【安徽阜阳一动物园20只东北虎死亡")) == 0);
+    assert_int_equal(p->ncomments, 1); /* the saved list holds one of the 15 */
+    assert_string_equal(p->comments[0].author, "Mickey-R");
+    assert_string_equal(p->comments[0].text, "这么大的公园，有关部门对此事一无所知应该说不过去。");
+    assert_true(p->comments[0].dated && p->comments[0].date_ms == iso("2024-05-13T17:08:00+08:00"));
+    assert_string_equal(p->comments[0].reply, "");
+    feed_account_free(&a);
+}
+
+/* Copies tests/data/media/weibo/NAME into dir with its mtime at `saved`. */
+static void copy_saved(const char *name, const char *dir, const char *saved) {
+    char src[1024], dst[1024];
+    snprintf(src, sizeof src, "%s/media/weibo/%s", GI_TEST_DATA, name);
+    snprintf(dst, sizeof dst, "%s/%s", dir, name);
+    FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
+    assert_non_null(in);
+    assert_non_null(out);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0) assert_int_equal(fwrite(buf, 1, n, out), n);
+    fclose(in);
+    fclose(out);
+    time_t t = (time_t)(iso(saved) / 1000);
+    struct timespec ts[2] = {{.tv_sec = t}, {.tv_sec = t}};
+    assert_int_equal(utimensat(AT_FDCWD, dst, ts, 0), 0);
+}
+
+/* The hand-written pages: replies by the account and by others, relative,
+ * year-less and yy-m-d dates counted from the file's mtime, emoticons, and
+ * a folder of saved pages. */
+static void test_weibo_page_fixture(void **state) {
+    (void)state;
+    char dir[] = "/tmp/gi-test-weibo-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    const char *saved = "2020-08-10T09:00:00+08:00";
+    copy_saved("status_1.html", dir, saved);
+    copy_saved("status_2.html", dir, saved);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/status_1.html", dir);
+    feed_account a;
+    err e = {0};
+    assert_true(feed_read_path(path, ZONE, &a, &e));
+    assert_string_equal(a.format, "weibo_page");
+    assert_string_equal(a.name, "榆林发布");
+    assert_true(a.captured && a.captured_ms == iso(saved));
+    assert_string_equal(a.capture_source, "file");
+    assert_int_equal(a.nposts, 1);
+    feed_post *p = &a.posts[0];
+    assert_string_equal(p->url, "https://weibo.com/2000000001/Nx1AbCdEf"); /* relative href resolved */
+    assert_string_equal(p->id, "Nx1AbCdEf");
+    assert_true(p->dated && p->published_ms == iso("2020-08-10T08:30:00+08:00")); /* "今天 08:30" */
+    assert_string_equal(p->text, "【防汛】8月5日起，全市启动 防汛四级应急响应。 请市民关注预警信息[加油] #防汛#");
+    assert_int_equal(p->ncomments, 4);
+    feed_comment *c = p->comments;
+    /* the account's reply (its uid; the "作者" badge is no part of it) */
+    assert_string_equal(c[0].author, "市民老王");
+    assert_string_equal(c[0].text, "请问南门口的积水什么时候能排完？");
+    assert_string_equal(c[0].reply, "回复@市民老王:已转市政部门，今天中午前排完。");
+    assert_true(c[0].dated && c[0].date_ms == iso("2020-08-10T08:55:00+08:00")); /* "5分钟前 来自陕西" */
+    /* someone else's reply is a comment of its own */
+    assert_string_equal(c[1].author, "热心网友");
+    assert_string_equal(c[1].text, "回复@市民老王:我家门口也是");
+    assert_string_equal(c[1].reply, "");
+    assert_true(c[1].dated && c[1].date_ms == iso("2020-08-10T08:59:00+08:00"));
+    /* a fans badge between the author and the full-width colon; an emoticon */
+    assert_string_equal(c[2].author, "榆阳区居民");
+    assert_string_equal(c[2].text, "辛苦了[赞]");
+    assert_string_equal(c[2].reply, "");
+    assert_true(c[2].dated && c[2].date_ms == iso("2020-08-09T22:15:00+08:00")); /* "8-9 22:15" */
+    assert_string_equal(c[3].text, "无抵押贷款，当天放款，加V：dk8888 电话13912345678"); /* its own colon kept */
+    assert_true(c[3].dated && c[3].date_ms == iso("2019-12-31T23:59:00+08:00")); /* "19-12-31 23:59" */
+    feed_account_free(&a);
+
+    /* the folder: one post a page, each dated from its own mtime */
+    copy_saved("status_2.html", dir, "2020-08-12T09:00:00+08:00");
+    assert_true(feed_read_path(dir, ZONE, &a, &e));
+    assert_string_equal(a.format, "weibo_page");
+    assert_string_equal(a.name, "榆林发布");
+    assert_int_equal(a.nposts, 2);
+    assert_true(a.captured_ms == iso("2020-08-12T09:00:00+08:00")); /* the newest page's */
+    assert_true(a.posts[0].published_ms == iso("2020-08-10T08:30:00+08:00"));
+    assert_string_equal(a.posts[1].id, "Nw9ZyXwVu");
+    assert_true(a.posts[1].dated && a.posts[1].published_ms == iso("2020-08-03T10:00:00+08:00"));
+    assert_int_equal(a.posts[1].ncomments, 0);
+    feed_account_free(&a);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/status_2.html", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
+static char *slurp_fixture(const char *rel, size_t *len) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/media/%s", GI_TEST_DATA, rel);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *buf = malloc(1 << 16);
+    assert_non_null(buf);
+    *len = fread(buf, 1, (1 << 16) - 1, f);
+    buf[*len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Cut short anywhere, a page reads what it holds or is refused with a
+ * message; 100,000 comments stop at the cap; deep nesting is harmless. */
+static void test_weibo_page_hostile(void **state) {
+    (void)state;
+    size_t len;
+    char *page = slurp_fixture("weibo/status_1.html", &len);
+    int64_t now = iso("2020-08-10T09:00:00+08:00");
+    err e = {0};
+    feed_account a;
+    size_t read = 0, refused = 0;
+    for (size_t cut = 1; cut < len; cut += 7) {
+        if (feed_parse_at(page, cut, "cut.html", NULL, ZONE, now, &a, &e)) {
+            read++;
+            assert_string_equal(a.format, "weibo_page");
+            assert_int_equal(a.nposts, 1);
+            assert_true(a.posts[0].ncomments <= 4);
+            feed_account_free(&a);
+        } else {
+            refused++;
+            assert_int_equal(a.nposts, 0);
+            if (!strstr(e.msg, "cut.html")) fail_msg("cut at %zu: '%s' names no file", cut, e.msg);
+        }
+    }
+    print_message("truncated pages: %zu read, %zu refused\n", read, refused);
+    assert_true(read > 0 && refused > 0);
+    /* cut after the post's date link, before its text: a post without text */
+    const char *at = strstr(page, "<div class=\"wbpro-feed-content\">");
+    assert_non_null(at);
+    char *head = malloc(len + 64);
+    size_t hl = (size_t)(at - page);
+    memcpy(head, page, hl);
+    strcpy(head + hl, "<div class=\"detail_wbtext_4CRf9\">"); /* the marker, nothing more */
+    assert_true(feed_parse_at(head, strlen(head), "cut.html", NULL, ZONE, now, &a, &e));
+    assert_true(a.posts[0].dated);
+    assert_string_equal(a.posts[0].text, "");
+    feed_account_free(&a);
+    /* the markers in a page without the post's elements: refused */
+    static const char fake[] = "<html><body><p>detail_wbtext_ head-info_time_</p></body></html>";
+    assert_false(feed_parse(fake, strlen(fake), "fake.html", NULL, ZONE, &a, &e));
+    assert_non_null(strstr(e.msg, "fake.html: a saved weibo.com page without its post"));
+    free(head);
+
+    /* 100,000 comments: FEED_MAX_COMMENTS are read */
+    sbuf b = SBUF_INIT;
+    sbuf_append(&b, page, (size_t)(strstr(page, "<div class=\"RepostCommentList") - page));
+    for (int i = 0; i < 100000; i++)
+        sbuf_printf(&b, "<div class=\"wbpro-list\"><div class=\"text\"><a>u</a>:<span>c%d</span></div>"
+                        "<div class=\"info\"><div>%d分钟前</div></div></div>", i, i % 60);
+    sbuf_puts(&b, "</body></html>");
+    assert_false(b.oom);
+    print_message("100,000 comments: %zu bytes\n", b.len);
+    clock_t c0 = clock();
+    assert_true(feed_parse_at(b.data, b.len, "many.html", NULL, ZONE, now, &a, &e));
+    print_message("read in %.2f s CPU\n", (double)(clock() - c0) / CLOCKS_PER_SEC);
+    assert_int_equal(a.posts[0].ncomments, FEED_MAX_COMMENTS);
+    assert_string_equal(a.posts[0].comments[FEED_MAX_COMMENTS - 1].text, "c4999");
+    assert_true(a.posts[0].comments[1].dated && a.posts[0].comments[1].date_ms == now - 60000);
+    feed_account_free(&a);
+
+    /* 100,000 nested elements inside the post's text, and a huge text */
+    sbuf_reset(&b);
+    sbuf_append(&b, page, hl);
+    sbuf_puts(&b, "<div class=\"detail_wbtext_4CRf9\">");
+    for (int i = 0; i < 100000; i++) sbuf_puts(&b, "<span>字");
+    for (int i = 0; i < 100000; i++) sbuf_puts(&b, "很长的正文");
+    assert_false(b.oom);
+    assert_true(feed_parse_at(b.data, b.len, "deep.html", NULL, ZONE, now, &a, &e));
+    assert_true(strlen(a.posts[0].text) <= FEED_MAX_FIELD);
+    feed_account_free(&a);
+    sbuf_free(&b);
+    free(page);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jsonfeed), cmocka_unit_test(test_rss),     cmocka_unit_test(test_atom),
@@ -567,6 +766,8 @@ int main(void) {
         cmocka_unit_test(test_html_text),
         cmocka_unit_test(test_many_attributes), cmocka_unit_test(test_relative_dates),
         cmocka_unit_test(test_relative_in_documents),
+        cmocka_unit_test(test_weibo_page_corpus), cmocka_unit_test(test_weibo_page_fixture),
+        cmocka_unit_test(test_weibo_page_hostile),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }
