@@ -230,6 +230,16 @@ static bool mc_interaction(const mcheck_env *env, const feed_account *a, mcheck_
     }
     if (ok && !open) {
         json_object_set_new(ev, "reason", json_string(a->has_interaction ? "undecided" : "no_interaction_data"));
+        /* What the source does show helps the reviewer decide: comments
+         * read, and how many of them the account answered. */
+        json_int_t comments = 0, answered = 0;
+        for (size_t i = 0; i < a->nposts; i++)
+            for (size_t k = 0; k < a->posts[i].ncomments; k++) {
+                comments++;
+                if (a->posts[i].comments[k].reply && *a->posts[i].comments[k].reply) answered++;
+            }
+        json_object_set_new(ev, "comments_read", json_integer(comments));
+        json_object_set_new(ev, "comments_answered", json_integer(answered));
         return mc_emit(env, emit, ud, sum, "media.interaction_unknown", "", "", ev,
                        a->has_interaction
                            ? L("interaction facts do not decide: review", "互动功能数据不足以判定，待审核")

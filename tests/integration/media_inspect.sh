@@ -231,12 +231,14 @@ OUT=$(python3 - "$OUT" <<'PY'
 import json, sys
 for f in json.loads(sys.argv[1])["findings"]:
     ev = f["evidence"]
-    print(f["target"], f["kind"], f["status"], ev.get("author", "-"), ev.get("text", "-"), ev.get("date", "-"), ev.get("post_url", "-"))
+    print(f["target"], f["kind"], f["status"], ev.get("author", "-"), ev.get("text", "-"), ev.get("date", "-"), ev.get("post_url", "-"),
+          ev.get("comments_read", "-"), ev.get("comments_answered", "-"))
 PY
 )
 expect_out "w-page media.comment_ads pending 小额贷款顾问 无抵押贷款，当天放款，加V：dk8888 电话13912345678 2019-12-31T23:59:00+08:00 https://weibo.com/2000000001/Nx1AbCdEf"
 expect_out "w-folder media.comment_ads pending 小额贷款顾问"
-expect_out "w-page media.interaction_unknown pending" "a saved page leaves interaction to a reviewer"
+expect_out "w-page media.interaction_unknown pending - - - - 4 1" \
+  "a saved page leaves interaction to a reviewer, with the comments read and those the account answered"
 expect_eq "$(grep -c 'media.comment_ads' <<<"$OUT")" 2 "one advertising comment per account, nothing else"
 
 # Selection and help.
