@@ -125,6 +125,12 @@ int cli_check_connect_to(const char *command, const char *const *entries, size_t
     return EXIT_OK;
 }
 
+int cli_check_ca_file(const char *command, const char *path) {
+    err e = {0};
+    if (!path || fetch_ca_file_ok(path, &e)) return EXIT_OK;
+    return cli_usage_error(command, "--ca-file %s", e.msg);
+}
+
 static bool cli_sites_add(const site_rec *r, void *ud) {
     cli_sites *l = ud;
     if (l->n == l->cap) {

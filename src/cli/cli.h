@@ -63,6 +63,9 @@ bool cli_parse_long(const char *s, long min, long max, long *out);
 int cli_check_resolve(const char *command, const char *const *entries, size_t n);
 /* Likewise for --connect-to entries (HOST:PORT:CONNECT-HOST:CONNECT-PORT). */
 int cli_check_connect_to(const char *command, const char *const *entries, size_t n);
+/* --ca-file: NULL or a readable PEM file (fetch_ca_file_ok); else a usage
+ * error naming it. */
+int cli_check_ca_file(const char *command, const char *path);
 
 /* The sites a command works on: every registered site, or those named
  * (an unknown code is a usage error). Records are copies; free with

@@ -131,6 +131,8 @@ static const char inspect_options_en[] =
     "  --timeout SECONDS     per request (default 30)\n"
     "  --user-agent S        the User-Agent header\n"
     "  --proxy URL           an HTTP proxy (default: http_proxy/https_proxy/no_proxy)\n"
+    "  --ca-file FILE        also trust the CA certificates in FILE (PEM), e.g. an\n"
+    "                        intranet's own CA; TLS is always verified\n"
     "  --ignore-robots       ignore robots.txt (a unit checking its own site)\n"
     "\n"
     "By default every registered website is crawled and checked, then every\n"
@@ -160,6 +162,8 @@ static const char inspect_options_zh[] =
     "  --timeout SECONDS     单个请求超时秒数（默认 30）\n"
     "  --user-agent S        User-Agent 请求头\n"
     "  --proxy URL           HTTP 代理（默认读取 http_proxy/https_proxy/no_proxy）\n"
+    "  --ca-file FILE        另外信任 FILE 中的 CA 证书（PEM），如内网自建 CA；\n"
+    "                        始终校验 TLS 证书\n"
     "  --ignore-robots       忽略 robots.txt（单位自查本单位网站时使用）\n"
     "\n"
     "默认先抓取并检查全部登记网站，再检查全部登记的新媒体账号：抓取或读取其数据源\n"
@@ -176,7 +180,8 @@ int cmd_inspect(const cli_globals *g, int argc, char **argv) {
     }
     enum {
         O_ROUND = 1000, O_ASOF, O_LABEL, O_SITE, O_MEDIA, O_SITES_ONLY, O_MEDIA_ONLY, O_RESOLVE,
-        O_CONC, O_PERHOST, O_CONNECT_TO, O_DELAY, O_MAXPAGES, O_MAXDEPTH, O_TIMEOUT, O_UA, O_PROXY, O_NOROBOTS
+        O_CONC, O_PERHOST, O_CONNECT_TO, O_DELAY, O_MAXPAGES, O_MAXDEPTH, O_TIMEOUT, O_UA, O_PROXY, O_NOROBOTS,
+        O_CAFILE
     };
     static const struct option opts[] = {
         {"round", required_argument, NULL, O_ROUND},
@@ -196,6 +201,7 @@ int cmd_inspect(const cli_globals *g, int argc, char **argv) {
         {"timeout", required_argument, NULL, O_TIMEOUT},
         {"user-agent", required_argument, NULL, O_UA},
         {"proxy", required_argument, NULL, O_PROXY},
+        {"ca-file", required_argument, NULL, O_CAFILE},
         {"ignore-robots", no_argument, NULL, O_NOROBOTS},
         {0, 0, 0, 0}};
     const char *round_name = NULL, *as_of = NULL, *label = NULL;
@@ -249,6 +255,7 @@ int cmd_inspect(const cli_globals *g, int argc, char **argv) {
             break;
         case O_UA: cfg.fetch.user_agent = optarg; break;
         case O_PROXY: cfg.fetch.proxy = optarg; break;
+        case O_CAFILE: cfg.fetch.ca_file = optarg; break;
         case O_NOROBOTS: cfg.ignore_robots = true; break;
         default:
             status = cli_usage_error(argv[0], L("unknown option '%s'", "未知选项“%s”"), argv[optind - 1]);
@@ -264,6 +271,7 @@ int cmd_inspect(const cli_globals *g, int argc, char **argv) {
                                  as_of);
     if (status == EXIT_OK) status = cli_check_resolve(argv[0], resolve, nresolve);
     if (status == EXIT_OK) status = cli_check_connect_to(argv[0], connect_to, nconnect);
+    if (status == EXIT_OK) status = cli_check_ca_file(argv[0], cfg.fetch.ca_file);
     if (status == EXIT_OK && sites_only && (media_only || nmedia))
         status = cli_usage_error(argv[0], L("--sites-only excludes --media-only and --media",
                                             "--sites-only 不能与 --media-only、--media 同用"));

@@ -23,12 +23,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
 
+#include "core/fileio.h"
 #include "core/lang.h"
+#include "core/log.h"
 #include "core/sbuf.h"
 
 #define DEFAULT_USER_AGENT "govinspect/" GI_VERSION " (+government website inspection)"
@@ -38,6 +41,10 @@
  * connection stays reusable), little enough that a server ignoring Range does
  * not make us download a 100 MB file. */
 #define CHECK_SLACK ((size_t)16384)
+
+/* A CA file larger than this is refused: the system's whole bundle is
+ * about 200 KB. */
+#define CA_FILE_MAX ((size_t)16 << 20)
 
 typedef enum {
     PHASE_GET,        /* FETCH_GET */
@@ -74,6 +81,7 @@ typedef struct job {
     long status;
     char content_type[128];
     char charset[64];
+    char http_version[4];
     char errbuf[CURL_ERROR_SIZE];
 } job;
 
@@ -95,6 +103,7 @@ struct fetch_client {
     struct curl_slist *resolve;    /* owned; every easy handle points to it */
     struct curl_slist *connect_to; /* owned; likewise */
     char *user_agent, *proxy;      /* owned; proxy NULL: environment */
+    char *ca_file;                 /* owned; NULL: the system's store alone */
     long connect_timeout_ms, total_timeout_ms, low_speed_bytes, low_speed_seconds;
     size_t max_body;
     int max_redirects, max_total, max_per_host, retries;
@@ -328,6 +337,7 @@ static void finish(fetch_client *c, job *j, fetch_error error, const char *text)
         .body_len = has_body ? j->body.len : 0,
         .truncated = has_body && j->received > j->body.len,
         .method_used = method_name(j->ph),
+        .http_version = j->http_version,
         .attempts = j->attempts,
         .fetched_at_ms = clock_ms(CLOCK_REALTIME),
         .elapsed_ms = j->first_start < 0 ? 0 : (long)(now - j->first_start),
@@ -380,6 +390,8 @@ static CURL *easy_for(fetch_client *c, job *j) {
     if (c->resolve) curl_easy_setopt(e, CURLOPT_RESOLVE, c->resolve);
     if (c->connect_to) curl_easy_setopt(e, CURLOPT_CONNECT_TO, c->connect_to);
     if (c->proxy) curl_easy_setopt(e, CURLOPT_PROXY, c->proxy);
+    /* Added to curl's built-in CA path, never instead of verification. */
+    if (c->ca_file) curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_file);
 
     char range[48];
     j->received = 0;
@@ -502,6 +514,23 @@ static long retry_after_ms(CURL *easy) {
     return d > LONG_MAX / 1000 ? LONG_MAX : (long)d * 1000;
 }
 
+/* CURLINFO_HTTP_VERSION as the result gives it; "" when no response came. */
+static void save_http_version(job *j, CURL *easy) {
+    long v = 0;
+    curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &v);
+    const char *s = "";
+    switch (v) {
+    case CURL_HTTP_VERSION_1_0: s = "1.0"; break;
+    case CURL_HTTP_VERSION_1_1: s = "1.1"; break;
+    case CURL_HTTP_VERSION_2_0: s = "2"; break;
+#ifdef CURL_HTTP_VERSION_3
+    case CURL_HTTP_VERSION_3: s = "3"; break;
+#endif
+    default: break;
+    }
+    snprintf(j->http_version, sizeof j->http_version, "%s", s);
+}
+
 /* Splits "Text/HTML; charset=\"GBK\"" into "text/html" and "gbk". */
 static void save_content_type(job *j, const char *ct) {
     j->content_type[0] = j->charset[0] = '\0';
@@ -615,6 +644,10 @@ static void completed(fetch_client *c, job *j, CURLcode code) {
     char *ct = NULL;
     curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &ct);
     save_content_type(j, ct);
+    save_http_version(j, easy);
+    if (j->status > 0)   /* -v: which protocol each answer came over */
+        log_debug("fetch: %s %s: HTTP/%s %ld", method_name(j->ph), j->cur,
+                  j->http_version[0] ? j->http_version : "?", j->status);
     long retry_after = j->status == 429 || j->status == 503 ? retry_after_ms(easy) : -1;
     char *loc = NULL;
     curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &loc);
@@ -747,7 +780,7 @@ static bool schedule(fetch_client *c, int64_t now, long *wait_ms, err *e) {
 static void finish_stopped(fetch_client *c, job *j) {
     /* Whatever an earlier hop or attempt answered is not the result. */
     j->status = 0;
-    j->content_type[0] = j->charset[0] = '\0';
+    j->content_type[0] = j->charset[0] = j->http_version[0] = '\0';
     finish(c, j, FETCH_ERR_OTHER, L("stopped", "已停止"));
 }
 
@@ -948,6 +981,30 @@ bool fetch_connect_to_ok(const char *s) {
     return *s == '\0';
 }
 
+bool fetch_ca_file_ok(const char *path, err *e) {
+    struct stat st;
+    int why = 0;
+    if (stat(path, &st) != 0 || access(path, R_OK) != 0) why = errno;
+    else if (!S_ISREG(st.st_mode)) why = EISDIR;
+    if (why)
+        return err_set(e, ERR_INPUT, "%s: %s: %s", path,
+                       L("cannot read the CA file", "无法读取 CA 证书文件"), strerror(why));
+    /* curl reads CA files as PEM only; a DER file or a key would otherwise
+     * fail every https transfer with an error that names no file. "-" would
+     * be standard input here and a file named "-" to curl: refused. */
+    if (!strcmp(path, "-")) return err_set(e, ERR_INPUT, "-: %s", L("not a file", "不是文件"));
+    char *data = NULL;
+    size_t len = 0;
+    if (!file_read_all(path, CA_FILE_MAX, &data, &len, e)) return false;
+    bool pem = strstr(data, "-----BEGIN CERTIFICATE-----") ||
+               strstr(data, "-----BEGIN TRUSTED CERTIFICATE-----");
+    free(data);
+    if (pem) return true;
+    return err_set(e, ERR_INPUT, "%s: %s", path,
+                   L("no PEM certificate (-----BEGIN CERTIFICATE-----) in the CA file",
+                     "CA 证书文件中没有 PEM 格式的证书（-----BEGIN CERTIFICATE-----）"));
+}
+
 static long or_default(long v, long dflt) { return v > 0 ? v : dflt; }
 
 fetch_client *fetch_new(const fetch_config *cfg, err *e) {
@@ -974,10 +1031,18 @@ fetch_client *fetch_new(const fetch_config *cfg, err *e) {
 
     c->user_agent = strdup(cfg->user_agent ? cfg->user_agent : DEFAULT_USER_AGENT);
     c->proxy = cfg->proxy ? strdup(cfg->proxy) : NULL;
+    if (cfg->ca_file) {
+        if (!fetch_ca_file_ok(cfg->ca_file, e)) {
+            fetch_free(c);
+            return NULL;
+        }
+        c->ca_file = strdup(cfg->ca_file);
+    }
     c->pool = calloc((size_t)c->max_total, sizeof *c->pool);
     c->multi = curl_multi_init();
     c->share = curl_share_init();
-    bool ok = c->user_agent && (!cfg->proxy || c->proxy) && c->pool && c->multi && c->share;
+    bool ok = c->user_agent && (!cfg->proxy || c->proxy) && (!cfg->ca_file || c->ca_file) &&
+              c->pool && c->multi && c->share;
     for (const char *const *r = cfg->resolve; ok && r && *r; r++) {
         if (!resolve_entry_ok(*r)) {
             err_set(e, ERR_INPUT, "%s: %s", *r,
@@ -1059,6 +1124,7 @@ void fetch_free(fetch_client *c) {
     curl_slist_free_all(c->connect_to);
     free(c->user_agent);
     free(c->proxy);
+    free(c->ca_file);
     for (int i = 0; i < 2; i++)
         if (c->wake[i] >= 0) close(c->wake[i]);
     free(c);

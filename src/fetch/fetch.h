@@ -26,7 +26,9 @@
  *  - link checks (FETCH_CHECK): HEAD first, then a ranged GET with the body
  *    discarded when HEAD fails or answers 403/405/501, since many servers
  *    refuse HEAD and a false "broken" is the worst thing a checker can say;
- *  - HTTP/1.1 and HTTP/2, gzip/deflate/br, keep-alive, proxies from the
+ *  - HTTP/1.1 and HTTP/2 (over TLS, by ALPN; the version of each response
+ *    is in the result and in the -v log), gzip/deflate/br, keep-alive,
+ *    TLS always verified (an extra CA file for intranets), proxies from the
  *    environment or the config, --resolve and --connect-to entries with
  *    curl's meaning (connect-to keeps the URL's host in the Host header and
  *    never looks a numeric connect host up: the demo serves its world so).
@@ -66,6 +68,11 @@ typedef struct fetch_config {
                                       entries (CURLOPT_CONNECT_TO; an empty HOST or PORT
                                       matches any, an empty CONNECT part keeps the URL's) */
     const char *proxy;          /* NULL: curl's environment variables */
+    const char *ca_file;        /* PEM certificates trusted for TLS besides the
+                                   system's store (an intranet's own CA); NULL:
+                                   the system's store alone. Verification is
+                                   never turned off. fetch_new fails when the
+                                   file cannot be read. */
 } fetch_config;
 
 typedef enum {
@@ -115,6 +122,8 @@ typedef struct fetch_result {
     size_t body_len;
     bool truncated;           /* the server sent more than body holds */
     const char *method_used;  /* "GET", "HEAD", "GET-RANGE" */
+    const char *http_version; /* of the final response: "1.0", "1.1", "2",
+                                 "3"; "" when none arrived */
     int attempts;             /* 1 + retries made, of method_used on final_url */
     int64_t fetched_at_ms;    /* Unix time of the response, ms */
     long elapsed_ms;          /* from the first transfer's start: redirects,
@@ -155,6 +164,12 @@ bool fetch_host_min_delay(fetch_client *c, const char *url, long delay_ms);
  * HOST:PORT:CONNECT-HOST:CONNECT-PORT, hosts as names or [IPv6], ports
  * 1..65535 or empty. */
 bool fetch_connect_to_ok(const char *s);
+
+/* True when path is a readable regular file holding a PEM certificate, as
+ * fetch_config.ca_file must be (the certificates themselves are curl's to
+ * judge); else ERR_INPUT naming the file.
+ * Front ends call it to refuse a bad option before any work starts. */
+bool fetch_ca_file_ok(const char *path, err *e);
 
 /* A short English/Chinese name of an error class (by the locale, as L()),
  * for evidence. */

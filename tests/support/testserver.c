@@ -1,6 +1,7 @@
 #include "support/testserver.h"
 
 #include <arpa/inet.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <brotli/encode.h>
 #include <microhttpd.h>
 #include <zlib.h>
 
@@ -21,7 +23,8 @@ typedef struct route {
     testserver_route r;         /* strings below point into this route's copies */
     char *path, *retry_after, *dir;
     char **headers;             /* NULL-terminated */
-    unsigned char *body;        /* what is sent (compressed for TS_GZIP) */
+    unsigned char *body;        /* what is sent (compressed for TS_GZIP,
+                                   TS_DEFLATE and TS_BROTLI) */
     size_t body_len;
     int served;                 /* TS_THROTTLE counter, under the lock */
 } route;
@@ -47,10 +50,14 @@ int64_t testserver_now_ms(void) {
 
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
-static bool gzip_bytes(const void *in, size_t len, unsigned char **out, size_t *out_len) {
+/* zlib's deflate into a new buffer: window_bits 15 + 16 is the gzip
+ * format, 15 the zlib format that "Content-Encoding: deflate" means. */
+static bool zlib_bytes(const void *in, size_t len, int window_bits, unsigned char **out,
+                       size_t *out_len) {
     z_stream z;
     memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return false;
+    if (len > UINT_MAX) return false;
+    if (deflateInit2(&z, 9, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) != Z_OK) return false;
     uLong cap = deflateBound(&z, (uLong)len);
     unsigned char *buf = malloc(cap);
     if (!buf) {
@@ -68,8 +75,33 @@ static bool gzip_bytes(const void *in, size_t len, unsigned char **out, size_t *
         free(buf);
         return false;
     }
-    *out = buf;
+    unsigned char *fit = realloc(buf, *out_len ? *out_len : 1);   /* the bound is the input's size */
+    *out = fit ? fit : buf;
     return true;
+}
+
+static bool brotli_bytes(const void *in, size_t len, unsigned char **out, size_t *out_len) {
+    size_t cap = BrotliEncoderMaxCompressedSize(len);
+    unsigned char *buf = cap ? malloc(cap) : NULL;
+    if (!buf) return false;
+    /* Quality 5: a bomb of tens of MB compresses in well under a second and
+     * still shrinks a thousandfold and more. */
+    if (!BrotliEncoderCompress(5, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_GENERIC, len, in, &cap, buf)) {
+        free(buf);
+        return false;
+    }
+    unsigned char *fit = realloc(buf, cap ? cap : 1);
+    *out = fit ? fit : buf;
+    *out_len = cap;
+    return true;
+}
+
+/* The Content-Encoding a route's flags ask for, NULL: none. */
+static const char *encoding_of(unsigned flags) {
+    if (flags & TS_GZIP) return "gzip";
+    if (flags & TS_DEFLATE) return "deflate";
+    if (flags & TS_BROTLI) return "br";
+    return NULL;
 }
 
 static bool copy_route(route *dst, const testserver_route *src) {
@@ -90,8 +122,12 @@ static bool copy_route(route *dst, const testserver_route *src) {
         if (!(dst->headers[i] = strdup(src->headers[i]))) return false;
     dst->r.headers = (const char *const *)dst->headers;
     size_t len = src->body ? (src->body_len ? src->body_len : strlen(src->body)) : 0;
-    if (src->flags & TS_GZIP) {
-        if (!gzip_bytes(src->body ? src->body : "", len, &dst->body, &dst->body_len)) return false;
+    const void *in = src->body ? src->body : "";
+    if (src->flags & (TS_GZIP | TS_DEFLATE)) {
+        int bits = src->flags & TS_GZIP ? 15 + 16 : 15;
+        if (!zlib_bytes(in, len, bits, &dst->body, &dst->body_len)) return false;
+    } else if (src->flags & TS_BROTLI) {
+        if (!brotli_bytes(in, len, &dst->body, &dst->body_len)) return false;
     } else {
         dst->body = malloc(len + 1);
         if (!dst->body) return false;
@@ -295,7 +331,8 @@ static enum MHD_Result serve_truncated(struct MHD_Connection *conn, const route 
  * the route asks for it. */
 static enum MHD_Result serve_body(struct MHD_Connection *conn, const route *r, unsigned status) {
     const char *const *hdrs = (const char *const *)r->headers;
-    const char *enc = r->r.flags & TS_GZIP ? "Content-Encoding" : NULL;
+    const char *coding = encoding_of(r->r.flags);
+    const char *enc = coding ? "Content-Encoding" : NULL;
     if (r->r.flags & TS_TRUNCATE) return serve_truncated(conn, r, status);
     const char *range = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Range");
     unsigned long long a, b = 0;
@@ -307,16 +344,16 @@ static enum MHD_Result serve_body(struct MHD_Connection *conn, const route *r, u
         char cr[96];
         if (a >= len) {
             snprintf(cr, sizeof cr, "bytes */%zu", len);
-            return reply(conn, 416, "", 0, true, hdrs, "Content-Range", cr, enc, "gzip",
+            return reply(conn, 416, "", 0, true, hdrs, "Content-Range", cr, enc, coding,
                          (char *)NULL);
         }
         if (dash_end[0] || b >= len) b = len - 1;
         if (b < a) return reply_text(conn, 416, "bad range");
         snprintf(cr, sizeof cr, "bytes %llu-%llu/%zu", a, b, len);
         return reply(conn, 206, r->body + a, (size_t)(b - a + 1), false, hdrs, "Content-Range",
-                     cr, enc, "gzip", (char *)NULL);
+                     cr, enc, coding, (char *)NULL);
     }
-    return reply(conn, status, r->body, r->body_len, false, hdrs, enc, "gzip", (char *)NULL);
+    return reply(conn, status, r->body, r->body_len, false, hdrs, enc, coding, (char *)NULL);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,

@@ -37,6 +37,9 @@ enum {
     TS_DIR = 1u << 10,           /* PATH/REST serves the file dir/REST */
     TS_TRUNCATE = 1u << 11,      /* announce the whole body, send half of it,
                                     then close the connection */
+    TS_DEFLATE = 1u << 12,       /* like TS_GZIP, zlib format (RFC 1950),
+                                    Content-Encoding: deflate */
+    TS_BROTLI = 1u << 13,        /* like TS_GZIP, brotli, Content-Encoding: br */
 };
 
 typedef struct testserver_route {

@@ -1,4 +1,5 @@
-/* Tests for fetch: bodies and caps, gzip, redirects, errors, retries and
+/* Tests for fetch: bodies and caps, gzip, deflate and brotli (and their
+ * decompression bombs), the CA file option, redirects, errors, retries and
  * Retry-After, link checks, politeness, --resolve, callbacks, stop, and many
  * transfers at once — all against the fixture server on 127.0.0.1. */
 #include <setjmp.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 #include <time.h>
 
@@ -23,10 +25,12 @@ static testserver *ts;
 static char resolve_other[64], resolve_gov[64];
 static const char *resolve_list[3];
 static char site_dir[64];            /* files served under /site */
-static unsigned char *bomb;          /* 10 MB of zeros, gzip-compressed by the server */
+static unsigned char *bomb;          /* zeros, compressed by the server: the first 10 MB
+                                        as gzip, all 50 MB as deflate and as br */
 static char *big;                    /* 100 KB body */
 
 #define BOMB_SIZE ((size_t)10 << 20)
+#define BIG_BOMB_SIZE ((size_t)50 << 20)
 #define BIG_SIZE ((size_t)100000)
 
 /* A copy of one result, taken in the callback. */
@@ -37,6 +41,7 @@ typedef struct got {
     int redirects, attempts;
     bool truncated, body_null;
     char url[512], final_url[512], content_type[64], charset[32], method[16], error_text[256];
+    char http_version[8];
     char *body;
     size_t body_len;
     long elapsed_ms;
@@ -58,6 +63,7 @@ static void on_done(const fetch_request *req, const fetch_result *res, void *ud)
     snprintf(g->charset, sizeof g->charset, "%s", res->charset);
     snprintf(g->method, sizeof g->method, "%s", res->method_used);
     snprintf(g->error_text, sizeof g->error_text, "%s", res->error_text);
+    snprintf(g->http_version, sizeof g->http_version, "%s", res->http_version);
     g->body_null = res->body == NULL;
     free(g->body);
     g->body = NULL;
@@ -155,12 +161,14 @@ static int setup(void **state) {
     if (!write_file("index.html", "<html>首页</html>") || !write_file("a.html", "<p>a</p>"))
         return -1;
     big = malloc(BIG_SIZE);
-    bomb = calloc(1, BOMB_SIZE);
+    bomb = calloc(1, BIG_BOMB_SIZE);
     if (!big || !bomb) return -1;
     for (size_t i = 0; i < BIG_SIZE; i++) big[i] = (char)('a' + i % 26);
     static const char *html[] = {"Content-Type: Text/HTML; charset=\"GBK\"", NULL};
     static const char *text[] = {"Content-Type: text/plain", NULL};
     const char *gz_text = "政府网站 gzip body, decoded by curl";
+    const char *deflate_text = "政府网站 deflate body, decoded by curl";
+    const char *br_text = "政府网站 brotli body, decoded by curl";
     testserver_route routes[] = {
         {.path = "/page", .headers = html, .body = "<html><body>你好</body></html>"},
         {.path = "/page2", .body = "two"},
@@ -168,6 +176,12 @@ static int setup(void **state) {
         {.path = "/big", .headers = text, .body = big, .body_len = BIG_SIZE},
         {.path = "/gz", .headers = text, .body = gz_text, .flags = TS_GZIP},
         {.path = "/bomb", .headers = text, .body = bomb, .body_len = BOMB_SIZE, .flags = TS_GZIP},
+        {.path = "/deflate", .headers = text, .body = deflate_text, .flags = TS_DEFLATE},
+        {.path = "/br", .headers = text, .body = br_text, .flags = TS_BROTLI},
+        {.path = "/bomb-deflate", .headers = text, .body = bomb, .body_len = BIG_BOMB_SIZE,
+         .flags = TS_DEFLATE},
+        {.path = "/bomb-br", .headers = text, .body = bomb, .body_len = BIG_BOMB_SIZE,
+         .flags = TS_BROTLI},
         {.path = "/chain", .body = "end of chain", .flags = TS_REDIRECT_CHAIN, .count = 3},
         {.path = "/long", .body = "far", .flags = TS_REDIRECT_CHAIN, .count = 5, .status = 301},
         {.path = "/loop", .flags = TS_REDIRECT_LOOP},
@@ -206,6 +220,7 @@ static int teardown(void **state) {
     testserver_stop(ts);
     remove_file("index.html");
     remove_file("a.html");
+    remove_file("ca.pem");
     remove(site_dir);
     free(big);
     free(bomb);
@@ -231,6 +246,7 @@ static void test_get_page(void **state) {
     assert_string_equal(g.url, url);
     assert_string_equal(g.final_url, url);
     assert_string_equal(g.error_text, "");
+    assert_string_equal(g.http_version, "1.1");   /* plain http: never HTTP/2 */
     assert_int_equal(g.redirects, 0);
     assert_int_equal(g.attempts, 1);
     assert_true(g.fetched_at_ms >= before - 1000 && g.fetched_at_ms <= before + 10000);
@@ -281,6 +297,135 @@ static void test_gzip_bomb(void **state) {
     assert_int_equal(g.body_len, (size_t)1 << 20);
     for (size_t i = 0; i < g.body_len; i++)
         if (g.body[i]) fail_msg("byte %zu is not zero", i);
+    got_free(&g);
+}
+
+/* The body exactly as the fixture sends it, undecoded (curl's default
+ * without CURLOPT_ACCEPT_ENCODING), to see what travels on the wire. */
+typedef struct raw_body {
+    size_t len;          /* all bytes received */
+    char head[256];      /* the first of them */
+} raw_body;
+
+static size_t raw_write(char *data, size_t size, size_t n, void *ud) {
+    raw_body *b = ud;
+    size_t len = size * n;
+    if (b->len < sizeof b->head) {
+        size_t room = sizeof b->head - b->len;
+        memcpy(b->head + b->len, data, len < room ? len : room);
+    }
+    b->len += len;
+    return len;
+}
+
+static raw_body raw_get(const char *url) {
+    raw_body b = {0};
+    CURL *h = curl_easy_init();
+    assert_non_null(h);
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_PROXY, "");
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, raw_write);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+    CURLcode rc = curl_easy_perform(h);
+    curl_easy_cleanup(h);
+    if (rc != CURLE_OK) fail_msg("raw GET %s: %s", url, curl_easy_strerror(rc));
+    return b;
+}
+
+/* True when the comma-separated header value lists token (any case). */
+static bool lists_token(const char *value, const char *token) {
+    size_t n = strlen(token);
+    for (const char *p = value; *p;) {
+        while (*p == ' ' || *p == ',') p++;
+        size_t len = strcspn(p, ",; ");
+        if (len == n && !strncasecmp(p, token, n)) return true;
+        p += strcspn(p, ",");
+    }
+    return false;
+}
+
+/* Each request says it takes gzip, deflate and br, and each arrives decoded. */
+static void test_deflate_and_brotli(void **state) {
+    (void)state;
+    static const struct { const char *path, *text; } cases[] = {
+        {"/deflate", "政府网站 deflate body, decoded by curl"},
+        {"/br", "政府网站 brotli body, decoded by curl"},
+    };
+    fetch_config cfg = base_config();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        testserver_log_clear(ts);
+        const char *url = testserver_url(ts, cases[i].path);
+        got g = fetch_one(&cfg, url, FETCH_GET, 0);
+        assert_int_equal(g.error, FETCH_OK);
+        assert_int_equal(g.status, 200);
+        assert_string_equal(g.body, cases[i].text);
+        assert_int_equal(g.body_len, strlen(cases[i].text));
+        assert_false(g.truncated);
+        const char *ae = nth_request(cases[i].path, NULL, 0).accept_encoding;
+        if (!lists_token(ae, "gzip") || !lists_token(ae, "deflate") || !lists_token(ae, "br"))
+            fail_msg("Accept-Encoding '%s' lacks one of gzip, deflate, br", ae);
+        /* What travelled was not the text itself. */
+        raw_body raw = raw_get(url);
+        assert_true(raw.len > 0);
+        assert_true(raw.len < 12 || memcmp(raw.head, "政府网站", 12) != 0);
+        got_free(&g);
+    }
+}
+
+/* 50 MB of zeros arrive as a few KB of deflate or br: the cap counts the
+ * decoded bytes, and the transfer is cut with the usual "too large". */
+static void test_deflate_and_brotli_bombs(void **state) {
+    (void)state;
+    static const struct { const char *path; size_t max_raw; } cases[] = {
+        {"/bomb-deflate", (size_t)64 << 10},   /* deflate tops out near 1:1000 */
+        {"/bomb-br", (size_t)8 << 10},
+    };
+    fetch_config cfg = base_config();
+    cfg.max_body_bytes = (size_t)1 << 20;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *url = testserver_url(ts, cases[i].path);
+        size_t raw = raw_get(url).len;
+        if (raw > cases[i].max_raw) fail_msg("%s: %zu bytes on the wire", cases[i].path, raw);
+        got g = fetch_one(&cfg, url, FETCH_GET, 0);
+        assert_int_equal(g.error, FETCH_ERR_TOO_LARGE);
+        assert_int_equal(g.status, 200);
+        assert_true(g.truncated);
+        assert_int_equal(g.attempts, 1);
+        assert_int_equal(g.body_len, (size_t)1 << 20);
+        assert_non_null(strstr(g.error_text, "body over"));
+        for (size_t k = 0; k < g.body_len; k++)
+            if (g.body[k]) fail_msg("%s: byte %zu is not zero", cases[i].path, k);
+        got_free(&g);
+    }
+}
+
+/* --ca-file: a file that cannot be read, or holds no PEM certificate, is
+ * refused up front with its name; a PEM file is taken (curl judges the
+ * certificates themselves per TLS transfer). */
+static void test_ca_file(void **state) {
+    (void)state;
+    fetch_config cfg = base_config();
+    err e = {0};
+    cfg.ca_file = "/nonexistent/gi-ca.pem";
+    assert_null(fetch_new(&cfg, &e));
+    assert_int_equal(e.cls, ERR_INPUT);
+    assert_non_null(strstr(e.msg, "/nonexistent/gi-ca.pem"));
+    assert_false(fetch_ca_file_ok(site_dir, &e));   /* a folder */
+    assert_non_null(strstr(e.msg, site_dir));
+    assert_false(fetch_ca_file_ok("-", &e));        /* not standard input */
+
+    char pem[128];
+    snprintf(pem, sizeof pem, "%s/index.html", site_dir);
+    assert_false(fetch_ca_file_ok(pem, &e));   /* readable, but no certificate */
+    assert_non_null(strstr(e.msg, "no PEM certificate"));
+    assert_true(write_file("ca.pem", "# internal CA\n-----BEGIN CERTIFICATE-----\nMIIB\n"
+                                     "-----END CERTIFICATE-----\n"));
+    snprintf(pem, sizeof pem, "%s/ca.pem", site_dir);
+    assert_true(fetch_ca_file_ok(pem, &e));
+    cfg.ca_file = pem;
+    /* Plain http ignores it: the page still arrives. */
+    got g = fetch_one(&cfg, testserver_url(ts, "/page"), FETCH_GET, 0);
+    assert_int_equal(g.error, FETCH_OK);
     got_free(&g);
 }
 
@@ -369,6 +514,7 @@ static void test_connection_refused(void **state) {
     got g = fetch_one(&cfg, url, FETCH_GET, 0);
     assert_int_equal(g.error, FETCH_ERR_CONNECT);
     assert_int_equal(g.status, 0);
+    assert_string_equal(g.http_version, "");   /* no response, no version */
     assert_int_equal(g.attempts, 1);   /* a refusal is an answer */
     assert_true(g.body_null);
     assert_true(strlen(g.error_text) > 0);
@@ -812,6 +958,9 @@ int main(void) {
         cmocka_unit_test(test_body_cap),
         cmocka_unit_test(test_gzip),
         cmocka_unit_test(test_gzip_bomb),
+        cmocka_unit_test(test_deflate_and_brotli),
+        cmocka_unit_test(test_deflate_and_brotli_bombs),
+        cmocka_unit_test(test_ca_file),
         cmocka_unit_test(test_redirect_chain),
         cmocka_unit_test(test_redirect_loop),
         cmocka_unit_test(test_too_many_redirects),
