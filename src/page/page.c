@@ -1491,11 +1491,20 @@ static size_t page_attrs_pass(char *s, size_t n, bool blank) {
     for (char *p = s; p < end && (p = memchr(p, '<', (size_t)(end - p)));) {
         p++;
         if (p < end && *p == '!') {
-            char *close = NULL;
-            if (end - p >= 3 && !strncmp(p, "!--", 3)) close = memmem(p + 3, (size_t)(end - p - 3), "-->", 3);
-            else if (end - p >= 8 && !strncmp(p, "![CDATA[", 8))
+            /* A comment or CDATA section left open runs to the end (so it
+             * is not searched for again at each one); a doctype or
+             * conditional comment ends at its '>'. */
+            char *close;
+            if (end - p >= 3 && !strncmp(p, "!--", 3)) {
+                close = memmem(p + 3, (size_t)(end - p - 3), "-->", 3);
+                p = close ? close + 3 : end;
+            } else if (end - p >= 8 && !strncmp(p, "![CDATA[", 8)) {
                 close = memmem(p + 8, (size_t)(end - p - 8), "]]>", 3);
-            p = close ? close + 3 : end; /* unterminated: it runs to the end */
+                p = close ? close + 3 : end;
+            } else {
+                close = memchr(p, '>', (size_t)(end - p));
+                p = close ? close + 1 : end;
+            }
             continue;
         }
         if (p >= end || !isalpha((unsigned char)*p)) continue;
