@@ -66,6 +66,9 @@ typedef struct check_finding {
     /* Instead of evidence (NULL): the object already serialised, compact,
      * for a check that records the same evidence many times over. */
     const char *evidence_json;
+    /* The evidence says all there is (a page's missing tags): no copy of
+     * the page is kept, leaving the site's copies to findings that need one. */
+    bool no_copy;
     const char *summary;     /* one line for people */
     int64_t observed_ms;     /* 0: now is not known; the driver's time is used */
     bool home;               /* concerns the homepage: home_indicator applies */

@@ -78,12 +78,17 @@ typedef struct inspect_fetch {
 typedef struct inspect_run {
     pthread_mutex_t mu;
     /* One transaction at a time on the store's connection, shared by the
-     * sites: findings of pages (of any site) join the one open, which a
-     * site's end commits, or the pages themselves every
-     * INSPECT_PAGE_TX_WRITES findings. A failure rolls it back and fails
-     * the run, which a re-run repairs. */
+     * sites: findings of pages (of any site) join the one open — begun by
+     * the first of them, so that a crawl recording nothing holds no write
+     * lock — which a site's end commits, or the pages themselves after
+     * INSPECT_PAGE_TX_WRITES findings or INSPECT_PAGE_TX_MS, or the crawl's
+     * tick once it is INSPECT_IDLE_TX_MS old: another process sharing the
+     * database (the probe timer) waits about a second at most. A failure
+     * rolls it back and fails the run, which a re-run repairs. */
+    store *st;
     bool tx;
     int tx_writes;
+    int64_t tx_began_ms;    /* monotonic */
     /* The page in the checks' hands (on_page): findings on it keep its
      * bytes as evidence at once (evidence_keep). */
     const crawl_page *page;
@@ -341,6 +346,8 @@ page *check_parse(const fetch_result *res) {
     return p;
 }
 
+static void inspect_begin_tx(struct inspect_run *run, inspect_slot *slot);
+
 static int64_t inspect_now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -396,7 +403,9 @@ bool check_record(check_ctx *c, const check_finding *f) {
                       .evidence = (char *)(evidence_text ? evidence_text : "{}"),
                       .summary = (char *)(f->summary ? f->summary : "")};
     int64_t id = 0;
-    bool ok = store_finding_record(c->s, &fr, &id, &c->e);
+    /* A page's first finding opens the shared transaction (see inspect_run). */
+    if (c->run && c->run->page && !c->run->tx) inspect_begin_tx(c->run, (inspect_slot *)(void *)c);
+    bool ok = !c->failed && store_finding_record(c->s, &fr, &id, &c->e);
     free(evidence);
     if (!ok) {
         c->failed = true;
@@ -417,7 +426,9 @@ bool check_record(check_ctx *c, const check_finding *f) {
     c->findings++;
     if (c->run) c->run->tx_writes++;
     const crawl_page *pg = c->run ? c->run->page : NULL;
-    if (pg && f->source_url && !strcmp(f->source_url, pg->model->url)) {
+    if (f->no_copy) {
+        /* nothing kept */
+    } else if (pg && f->source_url && !strcmp(f->source_url, pg->model->url)) {
         evidence_page ep = {.url = pg->model->url,
                             .final_url = pg->model->url,
                             .status = pg->status,
@@ -440,13 +451,27 @@ static inspect_slot *inspect_slot_for(inspect_run *run, const char *code) {
     return strmap_get(run->slots, code);
 }
 
-/* Findings of pages recorded in one transaction before it is committed. */
+/* Findings of pages recorded in one transaction before it is committed,
+ * and its longest life while pages keep coming. */
 #define INSPECT_PAGE_TX_WRITES 1000
+#define INSPECT_PAGE_TX_MS 500
+#define INSPECT_IDLE_TX_MS 100
+
+static int64_t inspect_mono_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void inspect_begin_tx(inspect_run *run, inspect_slot *slot) {
     if (run->tx || slot->ctx.failed) return;
-    if (store_begin(slot->ctx.s, &slot->ctx.e)) run->tx = true, run->tx_writes = 0;
-    else slot->ctx.failed = true;
+    if (store_begin(slot->ctx.s, &slot->ctx.e)) {
+        run->tx = true;
+        run->tx_writes = 0;
+        run->tx_began_ms = inspect_mono_ms();
+    } else {
+        slot->ctx.failed = true;
+    }
 }
 
 /* Commits (or, when the slot failed, rolls back) the open transaction. */
@@ -474,13 +499,32 @@ static void inspect_on_page(void *ud, const crawl_page *p) {
         pthread_mutex_unlock(&run->mu);
         return;
     }
-    inspect_begin_tx(run, slot);
-    run->page = p;
+    run->page = p; /* check_record begins the transaction at the first finding */
     for (size_t i = 0; i < INSPECT_NMODULES; i++)
         if (inspect_modules[i]->on_page) inspect_modules[i]->on_page(&slot->ctx, slot->state[i], p);
     run->page = NULL;
-    if (slot->ctx.failed || run->tx_writes >= INSPECT_PAGE_TX_WRITES) inspect_end_tx(run, slot);
+    if (slot->ctx.failed || (run->tx && (run->tx_writes >= INSPECT_PAGE_TX_WRITES ||
+                                         inspect_mono_ms() - run->tx_began_ms >= INSPECT_PAGE_TX_MS)))
+        inspect_end_tx(run, slot);
     inspect_fail_run(run, slot);
+    pthread_mutex_unlock(&run->mu);
+}
+
+/* The crawl's tick (crawl.h): pages' findings are committed once their
+ * transaction is INSPECT_IDLE_TX_MS old, pages coming or not. Never inside
+ * a site's link phase, which runs between two ticks. */
+static void inspect_on_tick(void *ud) {
+    inspect_run *run = ud;
+    pthread_mutex_lock(&run->mu);
+    if (run->tx && !run->failed && inspect_mono_ms() - run->tx_began_ms >= INSPECT_IDLE_TX_MS) {
+        err e = {0};
+        if (!store_commit(run->st, &e)) {
+            store_rollback(run->st);
+            *run->e = e;
+            run->failed = true;
+        }
+        run->tx = false;
+    }
     pthread_mutex_unlock(&run->mu);
 }
 
@@ -497,6 +541,11 @@ static void inspect_on_link(void *ud, const crawl_link *l) {
     inspect_begin_tx(run, slot);
     for (size_t i = 0; i < INSPECT_NMODULES; i++)
         if (inspect_modules[i]->on_link) inspect_modules[i]->on_link(&slot->ctx, slot->state[i], l);
+    if (slot->ctx.failed) {
+        /* At once, before another site's commit takes this site's half. */
+        inspect_end_tx(run, slot);
+        inspect_fail_run(run, slot);
+    }
     pthread_mutex_unlock(&run->mu);
 }
 
@@ -709,7 +758,7 @@ bool inspect_sites(store *s, const rules *r, const round_rec *round, const site_
     size_t nphrases = rules_list_len(r, "crawl/soft404/phrases");
     const char **phrases = calloc(nphrases + 1, sizeof *phrases);
     crawl_site_spec *specs = calloc(n ? n : 1, sizeof *specs);
-    inspect_run run = {.slots = strmap_new(), .report = report, .ud = ud, .e = e};
+    inspect_run run = {.slots = strmap_new(), .report = report, .ud = ud, .e = e, .st = s};
     evidence_set *evidence = evidence_new();
     bool mu_ready = pthread_mutex_init(&run.mu, NULL) == 0;
     bool ok = phrases && specs && run.slots && evidence && mu_ready;
@@ -747,6 +796,7 @@ bool inspect_sites(store *s, const rules *r, const round_rec *round, const site_
         crawl_callbacks cb = {.on_page = inspect_on_page,
                               .on_link = inspect_on_link,
                               .on_site_done = inspect_on_site_done,
+                              .on_tick = inspect_on_tick,
                               .ud = &run};
         ok = crawl_run(&cfg, specs, nspecs, &cb, e) && !run.failed;
         /* Findings of pages no site's end committed (a failed crawl). */

@@ -221,9 +221,20 @@ static bool tags_in_list(const rules *r, const char *path, const char *s) {
 }
 
 /* Appends s with the record separators a hostile page might hold blanked. */
+/* A value shown in evidence is cut here (a hostile meta may be megabytes,
+ * and pages' problem records are kept until the site's end). */
+#define TAGS_MAX_FIELD 200
+
 static void tags_field(sbuf *list, const char *s, char sep) {
-    size_t start = list->len;
-    sbuf_puts(list, s ? s : "");
+    size_t start = list->len, n = s ? strlen(s) : 0;
+    if (n > TAGS_MAX_FIELD) {
+        n = TAGS_MAX_FIELD;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--; /* whole characters */
+        sbuf_append(list, s, n);
+        sbuf_puts(list, "…");
+    } else if (n) {
+        sbuf_append(list, s, n);
+    }
     for (size_t i = start; list->data && i < list->len; i++)
         if (list->data[i] == '\x1f' || list->data[i] == '\x1e')
             list->data[i] = ' ';
@@ -542,6 +553,7 @@ static void tags_emit_page(tags_site *s, const tags_pagerec *pr, tags_page_type 
         .url = pr->url,
         .source_url = pr->url,
         .evidence_json = ev.oom ? NULL : sbuf_str(&ev),
+        .no_copy = true, /* the evidence names every tag and value */
         .summary = summary,
         .home = type == TAGS_HOME};
     if (summary && !ev.oom)

@@ -11,10 +11,14 @@ void log_set_verbosity(log_verbosity v) { log_level = v; }
 log_verbosity log_get_verbosity(void) { return log_level; }
 
 static void log_emit(const char *tag, const char *fmt, va_list ap) {
+    /* Checks log from a parse worker while the crawl thread logs too: one
+     * line at a time. */
+    flockfile(stderr);
     fputs("govinspect: ", stderr);
     if (tag) fputs(tag, stderr);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
+    funlockfile(stderr);
 }
 
 void log_error(const char *fmt, ...) {

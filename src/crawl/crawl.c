@@ -750,6 +750,8 @@ static void pool_submit(crawl_ctx *c, parse_job *j) {
  * pages are still in the pool. */
 static bool crawl_poll(void *ud) {
     crawl_ctx *c = ud;
+    if (c->cb->on_tick) c->cb->on_tick(c->cb->ud);
+    if (!c->pool) return false;
     parse_job *j;
     while ((j = pool_take(c->pool, false))) pool_handle(c, j);
     pthread_mutex_lock(&c->pool->mu);
@@ -1145,13 +1147,13 @@ bool crawl_run(const crawl_config *cfg, const crawl_site_spec *sites, size_t nsi
             }
         }
         c.pool = pool_new(cfg, cb, c.fc, pool_threads_wanted());
-        if (c.pool) fetch_set_poll(c.fc, crawl_poll, &c);
+        fetch_set_poll(c.fc, crawl_poll, &c);
         c.running = true;
         ok = fetch_run(c.fc, e);
         c.running = false;
+        fetch_set_poll(c.fc, NULL, NULL);
         if (c.pool) {
             if (ok) crawl_pool_drain(&c); /* after a stop: the pages fetched before it */
-            fetch_set_poll(c.fc, NULL, NULL);
             pool_free(c.pool);
             c.pool = NULL;
         }

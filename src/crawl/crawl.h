@@ -114,6 +114,10 @@ typedef struct crawl_callbacks {
     void (*on_page)(void *ud, const crawl_page *p);
     void (*on_link)(void *ud, const crawl_link *l);
     void (*on_site_done)(void *ud, const crawl_site_result *r);
+    /* On the crawl_run() thread, between the other callbacks, at least once
+     * a second while the crawl runs (NULL: none): when a caller that
+     * batches writes can flush them. */
+    void (*on_tick)(void *ud);
     void *ud;
 } crawl_callbacks;
 

@@ -282,6 +282,23 @@ run resume_run fail.db rf
 expect_rc 0 "re-run after the store error"
 expect_eq "$(resume_findings fail.db rf)" "$REF" "after a store error: the findings of an uninterrupted run"
 
+# Another process shares the database during a crawl (the probe timer): the
+# crawl holds the write lock only while it commits, never for the crawl.
+cp "$DB" lock.db
+"$GI" --db lock.db --no-progress inspect --round rl --as-of 2020-08-10 --sites-only \
+  --delay 100 --timeout 5 "${RESUME_RESOLVE[@]}" --site 6199000103 >"$TMP/.lock.out" 2>&1 &
+LOCK_PID=$!
+# Write while it crawls (40 pages, 100 ms apart): each try may wait 2 s.
+LOCKED=0 TRIES=0
+while kill -0 "$LOCK_PID" 2>/dev/null; do
+  sqlite3 -cmd ".timeout 2000" lock.db "BEGIN IMMEDIATE; COMMIT;" 2>/dev/null || LOCKED=$((LOCKED + 1))
+  TRIES=$((TRIES + 1))
+  sleep 0.2
+done
+set +e; wait "$LOCK_PID"; RC=$?; set -e
+expect_eq "$LOCKED" "0" "another writer gets the database during a crawl ($TRIES tries)"
+expect_eq "$RC" "0" "the crawl itself goes on"
+
 # A finished round run again is crawled afresh (and refreshed).
 run resume_run "$DB" ri
 expect_rc 0 "re-run of the finished round"
@@ -292,13 +309,14 @@ expect_eq "$(resume_findings "$DB" ri)" "$REF" "the refreshed round"
 # What the servers were asked: ra's robots.txt by the reference run, the two
 # interrupted runs, the run that failed on a store error and the last full
 # run (5), never by the resumed runs nor the re-run after the failure (ra
-# was done before it); rc's by every run (8). (The pages holding evidence are fetched once more
+# was done before it); rc's by every run (9, with the one beside another
+# writer). (The pages holding evidence are fetched once more
 # at the end of a run to keep their copies: after the kill, those of ra
 # were not kept yet, and the resumed run fetched them, and them only.)
 for d in ra rb rc; do eval "kill \$PID_$d; wait \$PID_$d 2>/dev/null || true"; done
 for d in ra rb; do
   expect_eq "$(grep -c '^GET /robots.txt$' "$TMP/$d.log")" "5" "$d: robots.txt not read again on resuming"
 done
-expect_eq "$(grep -c '^GET /robots.txt$' "$TMP/rc.log")" "8" "rc: crawled by every run"
+expect_eq "$(grep -c '^GET /robots.txt$' "$TMP/rc.log")" "9" "rc: crawled by every run"
 
 finish
