@@ -9,7 +9,10 @@
  * once (evidence_keep); the others — links judged at a site's end, pages
  * named later — are collected (evidence_add) and fetched once more after
  * the crawl (evidence_store). A page that cannot be fetched again is simply
- * not kept: the finding's own evidence JSON still says what was seen.
+ * not kept: the finding's own evidence JSON still says what was seen. The
+ * driver asks for no copy for findings whose evidence says everything
+ * (check_finding.no_copy), so that the per-site budget goes to those that
+ * need one.
  */
 #ifndef GI_CHECKS_EVIDENCE_H
 #define GI_CHECKS_EVIDENCE_H
