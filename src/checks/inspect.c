@@ -299,6 +299,12 @@ static bool inspect_fetch_submit(fetch_client *fc, inspect_fetch *f, bool live) 
         f->slot->pending++;
         return true;
     }
+    /* Stopped between the choice of the crawl's client and the submit:
+     * asked in the fetch step after the crawl, as if stopped earlier. */
+    if (live && crawl_stopped()) {
+        f->live = false;
+        return inspect_fetch_queue(f->slot->ctx.run, f);
+    }
     log_debug("%s: %s", f->url, e.msg);
     inspect_fetch_free(f);
     return false;
@@ -619,7 +625,7 @@ static void inspect_on_site_done_locked(inspect_run *run, const crawl_site_resul
      * in the crawl's client; otherwise in the step after the crawl. */
     if (r->fc && !crawl_stopped()) run->live = r->fc;
     fetch_client *live = inspect_live_client(run, slot);
-    for (size_t i = 0; live && i < run->nfetches;) {
+    for (size_t i = 0; live && !crawl_stopped() && i < run->nfetches;) {
         inspect_fetch *f = run->fetches[i];
         if (f->slot != slot) {
             i++;
