@@ -14,6 +14,13 @@ if ! command -v python3 >/dev/null 2>&1; then
 fi
 DB="$TMP/demo.db"
 
+# data/demo is the generator's output, byte for byte: its sites repeat their
+# templates on every page as real sites do, and that repetition must come
+# from tests/acceptance/worldgen.py, never from files edited by hand.
+python3 "$SRC/tests/acceptance/worldgen.py" demo "$TMP/regen" >/dev/null
+expect_eq "$(diff -r "$SRC/data/demo" "$TMP/regen" | head -5)" "" \
+  "data/demo equals worldgen.py's output (change the generator, then run it)"
+
 run "$GI" --db "$DB" --no-progress demo --out "$TMP/out"
 # 3 would mean a site could not be fully checked: not in the demo.
 expect_rc 0 "demo"
