@@ -16,7 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <stdatomic.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define LEX_MAX_BYTES (32u << 20)
 #define PATTERN_MAX_BYTES 240
@@ -46,6 +49,12 @@ struct text_engine {
     text_stat_conf sconf;
     char *note;
     bool for_inspections; /* loaded by the content check */
+    /* Blocks of an inspection in which no pattern occurs, remembered by a
+     * keyed hash (see quiet_hash): a site repeats its navigation, headers and
+     * footer on every page, and they need scanning once. Direct-mapped and
+     * lock-free: a lost or overwritten slot only costs a rescan. */
+    _Atomic uint64_t *quiet;
+    uint64_t quiet_key;
 };
 
 typedef struct wl_item {
@@ -110,6 +119,7 @@ void text_engine_free(text_engine *t) {
     text_confusion_free(t->conf);
     text_lm_free(t->lm);
     free(t->note);
+    free((void *)t->quiet);
     free(t);
 }
 
@@ -476,6 +486,37 @@ static void stat_setup(text_engine *t, const char *lexdir, const char *dict_path
 static text_engine *engine_load(const char *data_dir, const char *dict_path, bool for_inspections,
                                 err *e);
 
+#define QUIET_SLOTS (1u << 15) /* 256 KB: the blocks of a large site's templates */
+#define QUIET_MIN_BYTES 24     /* shorter blocks scan faster than they hash */
+
+static void quiet_setup(text_engine *t) {
+    t->quiet = calloc(QUIET_SLOTS, sizeof *t->quiet);
+    /* The key keeps a hostile page from crafting a block that collides with
+     * a quiet one and so hiding a harmful word. */
+    if (getrandom(&t->quiet_key, sizeof t->quiet_key, GRND_NONBLOCK) != (ssize_t)sizeof t->quiet_key)
+        t->quiet_key = (uint64_t)time(NULL) * 0x9E3779B97F4A7C15ULL ^ (uint64_t)(uintptr_t)t;
+}
+
+/* A 64-bit keyed hash of a block, eight bytes a step; never 0 (an empty slot). */
+static uint64_t quiet_hash(uint64_t key, const char *s, size_t len) {
+    const uint64_t m = 0xFF51AFD7ED558CCDULL;
+    uint64_t h = key ^ ((uint64_t)len * 0xC4CEB9FE1A85EC53ULL);
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * m;
+        h ^= h >> 32;
+    }
+    uint64_t w = 0;
+    memcpy(&w, s + i, len - i);
+    h = (h ^ w ^ key) * m;
+    h ^= h >> 29;
+    h *= 0xC4CEB9FE1A85EC53ULL;
+    h ^= h >> 32;
+    return h ? h : 1;
+}
+
 text_engine *text_engine_load_with_dict(const char *data_dir, const char *dict_path, err *e) {
     return engine_load(data_dir, dict_path, false, e);
 }
@@ -511,6 +552,7 @@ static text_engine *engine_load(const char *data_dir, const char *dict_path, boo
     /* For an inspection the dictionary is loaded only when the detector is
      * to run there (reading it costs more than scanning a small site). */
     if (ok && t->for_inspections && !t->sconf.in_inspections) dict_path = "";
+    if (ok && t->for_inspections) quiet_setup(t); /* without it every block is scanned */
     if (ok) stat_setup(t, sbuf_str(&dir), dict_path, sbuf_str(&dicts));
     sbuf_free(&dir);
     sbuf_free(&conf);
@@ -753,8 +795,14 @@ size_t text_scan(const text_engine *t, const char *s, size_t len, const text_sca
     text_scan_opts def = {.statistical = true};
     if (!opts) opts = &def;
     hits h = {0};
+    bool remember = t->quiet && len >= QUIET_MIN_BYTES &&
+                    !(opts->statistical && text_engine_stat_available(t));
+    uint64_t qh = remember ? quiet_hash(t->quiet_key, s, len) : 0;
+    _Atomic uint64_t *slot = remember ? &t->quiet[qh & (QUIET_SLOTS - 1)] : NULL;
+    if (slot && atomic_load_explicit(slot, memory_order_relaxed) == qh) return 0;
     text_ac_scan(t->ac, s, len, on_ac, &h);
     size_t nlex = h.n;
+    if (slot && nlex == 0) atomic_store_explicit(slot, qh, memory_order_relaxed);
     if (nlex > 1) qsort(h.v, nlex, sizeof *h.v, hit_cmp);
     /* Leftmost-longest: keep the lexicon hits no earlier one overlaps. */
     size_t kept = 0, last_end = 0;

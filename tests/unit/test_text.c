@@ -2,7 +2,8 @@
  * written to a temporary data folder (overlapping patterns, leftmost-longest,
  * UTF-8 boundaries, empty input, 20,000 patterns), lexicon errors with their
  * file and line, ok entries, except contexts, the per-site whitelist, the
- * "from" date of the 2018 reform entries, line/column and context helpers,
+ * "from" date of the 2018 reform entries, the quiet-block memory of an
+ * inspection's engine, line/column and context helpers,
  * and the statistical detector on a few sentences with the bundled data and
  * jieba's dictionary (skipped when python3-jieba is not installed); with
  * SunPinyin's language model (skipped without sunpinyin-data): a typo only
@@ -226,6 +227,36 @@ static void test_reform_date(void **state) {
     assert_string_equal(scan(t, "国土资源部", &o, &g), "0-15:国土资源部>自然资源部/wording");
     o = (text_scan_opts){.pub_year = 2023, .pub_month = 2, .pub_day = 30}; /* not a date */
     assert_string_equal(scan(t, "国土资源部", &o, &g), "");
+    text_engine_free(t);
+}
+
+/* The engine of an inspection remembers blocks in which no pattern occurs
+ * (a site's template text): a remembered block stays quiet, and a block
+ * holding a match, whatever the options made of it the first time, is
+ * scanned afresh every time. */
+static void test_quiet_blocks(void **state) {
+    (void)state;
+    rm_lexicons();
+    write_file("lexicons/a.tsv", "按装\ttypo\t安装\n"
+                                 "国土资源部\twording\t自然资源部\t2018机构改革\t\t2018-03-17\n");
+    setenv("GOVINSPECT_DATA", tmpdir, 1);
+    err e = {0};
+    text_engine *t = text_engine_load_for_inspections(&e);
+    unsetenv("GOVINSPECT_DATA");
+    assert_non_null(t);
+    got g;
+    const char *bad = "欢迎访问本网站，请先按装插件再浏览。";
+    const char *good = "欢迎访问本网站，请先安装插件再浏览。"; /* same length, one character apart */
+    for (int i = 0; i < 3; i++) {
+        assert_string_equal(scan(t, good, NULL, &g), "");
+        assert_string_equal(scan(t, bad, NULL, &g), "30-36:按装>安装/typo");
+    }
+    const char *history = "原国土资源部办公楼位于阜成门外大街，现由多个单位使用。";
+    text_scan_opts before = {.pub_year = 2017, .pub_month = 1, .pub_day = 1};
+    text_scan_opts after = {.pub_year = 2020, .pub_month = 1, .pub_day = 1};
+    assert_string_equal(scan(t, history, &before, &g), "");
+    assert_string_equal(scan(t, history, &before, &g), "");
+    assert_string_equal(scan(t, history, &after, &g), "3-18:国土资源部>自然资源部/wording");
     text_engine_free(t);
 }
 
@@ -590,6 +621,7 @@ int main(void) {
         cmocka_unit_test(test_ok_and_except_contexts),
         cmocka_unit_test(test_reform_date),
         cmocka_unit_test(test_whitelist),
+        cmocka_unit_test(test_quiet_blocks),
         cmocka_unit_test(test_many_patterns),
         cmocka_unit_test(test_line_col_and_context),
         cmocka_unit_test(test_statistical),
