@@ -446,12 +446,47 @@ static void scan_run(const text_dict *d, const text_confusion *c, const text_sta
     }
 }
 
+/* The hits of the sentence being scanned, held back until its end decides
+ * whether the weaker ones are reported (text_stat_conf.lm_near_gain). */
+#define SENTENCE_MAX_HITS 256
+
+typedef struct sentence {
+    text_stat_hit hits[SENTENCE_MAX_HITS];
+    size_t n;
+    bool sure;          /* one hit reached lm_min_gain */
+    double near;        /* threshold of the weaker hits; lm_min_gain when off */
+    text_stat_cb cb;
+    void *ud;
+} sentence;
+
+static bool sentence_add(sentence *st, const text_stat_hit *h, double min_gain) {
+    bool sure = h->gain >= min_gain;
+    if (st->near >= min_gain) return st->cb(h, st->ud); /* off: report at once */
+    st->sure |= sure;
+    if (st->n < SENTENCE_MAX_HITS) st->hits[st->n++] = *h;
+    return true;
+}
+
+/* Reports the held hits when one of them was sure, then starts a new sentence. */
+static bool sentence_end(sentence *st) {
+    bool go = true;
+    for (size_t k = 0; st->sure && k < st->n && go; k++) go = st->cb(&st->hits[k], st->ud);
+    st->n = 0;
+    st->sure = false;
+    return go;
+}
+
+static bool ends_sentence(int32_t cp) {
+    return cp < 0 || cp == '\n' || cp == '!' || cp == '?' || cp == ';' || cp == 0x3002 /* 。 */ ||
+           cp == 0xFF01 /* ！ */ || cp == 0xFF1F /* ？ */ || cp == 0xFF1B /* ； */;
+}
+
 /* With the language model, best first: the substitution that gains most
  * in the run is reported and applied, so the next one is judged in the
  * corrected context; only positions whose window the change reached are
  * scored again. */
 static void scan_run_lm(const text_dict *d, const text_confusion *c, const text_lm *lm,
-                        const text_stat_conf *conf, run *r, text_stat_cb cb, void *ud, bool *stop) {
+                        const text_stat_conf *conf, run *r, sentence *st, bool *stop) {
     size_t n = r->n;
     int maxw = conf->max_word < 2 ? 2 : conf->max_word > 6 ? 6 : conf->max_word;
     bool covered[RUN_MAX] = {0}, dirty[RUN_MAX];
@@ -472,8 +507,8 @@ static void scan_run_lm(const text_dict *d, const text_confusion *c, const text_
             }
             if (best[i].gain > -1e300 && (top == n || best[i].gain > best[top].gain)) top = i;
         }
-        if (top == n || best[top].gain < conf->lm_min_gain) break;
-        if (!cb(&best[top], ud)) *stop = true;
+        if (top == n || best[top].gain < st->near) break;
+        if (!sentence_add(st, &best[top], conf->lm_min_gain)) *stop = true;
         r->cp[top] = right[top];
         covered[top] = true; /* corrected: not a suspect again */
         best[top].gain = -1e300;
@@ -487,7 +522,16 @@ void text_stat_scan(const text_dict *d, const text_confusion *c, const text_lm *
                     void *ud) {
     if (!d || !c) return;
     run *r = malloc(sizeof *r);
-    if (!r) return;
+    sentence *st = lm ? malloc(sizeof *st) : NULL;
+    if (!r || (lm && !st)) {
+        free(r);
+        free(st);
+        return;
+    }
+    if (st) {
+        bool near_on = conf->lm_near_gain > 0 && conf->lm_near_gain < conf->lm_min_gain;
+        *st = (sentence){.near = near_on ? conf->lm_near_gain : conf->lm_min_gain, .cb = cb, .ud = ud};
+    }
     r->n = 0;
     bool stop = false;
     for (size_t i = 0; i <= len && !stop;) {
@@ -500,11 +544,13 @@ void text_stat_scan(const text_dict *d, const text_confusion *c, const text_lm *
             r->off[r->n] = i + (size_t)k;
         }
         if (r->n && (i >= len || !is_han(cp) || r->n == RUN_MAX)) {
-            if (r->n >= 2 && lm) scan_run_lm(d, c, lm, conf, r, cb, ud, &stop);
+            if (r->n >= 2 && lm) scan_run_lm(d, c, lm, conf, r, st, &stop);
             else if (r->n >= 2) scan_run(d, c, conf, r, cb, ud, &stop);
             r->n = 0;
         }
+        if (st && !stop && ends_sentence(cp) && !sentence_end(st)) stop = true;
         i += (size_t)k;
     }
     free(r);
+    free(st);
 }

@@ -389,6 +389,7 @@ static bool stat_conf_load(text_engine *t, const char *path, sbuf *dicts, err *e
         else if (strcmp(k, "in_inspections") == 0) c->in_inspections = num != 0;
         else if (strcmp(k, "use_lm") == 0) c->use_lm = num != 0;
         else if (strcmp(k, "lm_min_gain") == 0) c->lm_min_gain = num;
+        else if (strcmp(k, "lm_near_gain") == 0) c->lm_near_gain = num;
         else if (strcmp(k, "lm_uni_weight") == 0) c->lm_uni_weight = num;
         else if (strcmp(k, "lm_tone_cost") == 0) c->lm_tone_cost = num;
         else if (strcmp(k, "lm_shape_cost") == 0) c->lm_shape_cost = num;

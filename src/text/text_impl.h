@@ -80,6 +80,11 @@ typedef struct text_stat_conf {
      * same-shape confusion); lm_cover_freq replaces cover_freq. */
     bool use_lm;
     double lm_min_gain;
+    /* A sentence (up to 。！？；!?; or a line end) in which one substitution
+     * reaches lm_min_gain also reports its others that reach lm_near_gain:
+     * slips come in clusters, and the sure one vouches for the weaker
+     * evidence around it. 0, or not below lm_min_gain: off. */
+    double lm_near_gain;
     double lm_uni_weight;  /* weight of the unigram score added to the model's */
     double lm_tone_cost, lm_shape_cost; /* added to the threshold for those confusions */
     int lm_window, lm_max_word;

@@ -445,6 +445,13 @@ static void test_lm_context(void **state) {
     assert_string_equal(stat_scan("你们要好好学习，不要怕压历。", &g), "历>力");
     assert_string_equal(stat_scan("县政府召开常务会议，研究部署秋季防汛工作。", &g), "");
     assert_string_equal(stat_scan("图为品牌丝路行启动仪式。（刘通摄）", &g), "");
+    /* lm_near_gain: 玩善 scores below lm_min_gain; it is reported beside the
+     * sure 体戏 of its sentence, not alone, nor after the sentence's end. */
+    assert_string_equal(stat_scan("关于玩善中国特色社会主义法律体戏，加强宪法实施。", &g),
+                        "玩>完 戏>系");
+    assert_string_equal(stat_scan("关于玩善中国特色社会主义法律体系，加强宪法实施。", &g), "");
+    assert_string_equal(stat_scan("中国特色社会主义法律体戏。关于玩善中国特色社会主义法律体系。", &g),
+                        "戏>系");
     text_engine_free(bundled);
 }
 
