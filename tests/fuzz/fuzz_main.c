@@ -50,6 +50,7 @@
 #include "registry/probelog.h"
 #include "registry/registry.h"
 #include "store/store.h"
+#include "text/text.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/common_interface_defs.h>
@@ -589,6 +590,54 @@ static void run_url(const unsigned char *d, size_t n) {
     free(copy);
 }
 
+/* The text engine on hostile text: the statistical detector (with the
+ * language model when installed) through `text`'s engine, the lexicons
+ * twice through an inspection's engine (the second time its quiet-block
+ * memory answers). Every match must lie in the text and be the text there;
+ * both engines' lexicon matches must agree on each pass. */
+static text_engine *fuzz_text_engine, *fuzz_text_inspection;
+
+typedef struct text_seen {
+    const char *s;
+    size_t len;
+    long n;
+} text_seen;
+
+static bool text_seen_match(const text_match *m, void *ud) {
+    text_seen *ts = ud;
+    if (m->start >= m->end || m->end > ts->len) property_fail("text match outside the text");
+    if (strlen(m->text) != m->end - m->start || memcmp(m->text, ts->s + m->start, m->end - m->start))
+        property_fail("text match is not the text at its offsets");
+    if (!m->suggestion || !m->category_name || !m->indicator) property_fail("text match without its fields");
+    ts->n++;
+    return true;
+}
+
+static void run_text(const unsigned char *d, size_t n) {
+    err e;
+    if (!fuzz_text_engine) {
+        fuzz_text_engine = text_engine_load(NULL, &e);
+        fuzz_text_inspection = text_engine_load_for_inspections(&e);
+        if (!fuzz_text_engine || !fuzz_text_inspection) {
+            fprintf(stderr, "gi_fuzz: text engine: %s\n", e.msg);
+            exit(2);
+        }
+    }
+    const char *s = (const char *)d;
+    text_scan_opts stat = {.statistical = true, .pub_year = 2020, .pub_month = 8, .pub_day = 10};
+    text_scan_opts lex = {.pub_year = 2020, .pub_month = 8, .pub_day = 10};
+    /* The detector costs ~1 µs a byte (far more under the sanitizers): its
+     * pass reads a prefix, cut anywhere, even inside a character. */
+    size_t sn = n < 16384 ? n : 16384;
+    text_seen all = {s, sn, 0}, first = {s, n, 0}, again = {s, n, 0}, plain = {s, n, 0};
+    text_scan(fuzz_text_engine, s, sn, &stat, text_seen_match, &all);
+    text_scan(fuzz_text_engine, s, n, &lex, text_seen_match, &plain);
+    text_scan(fuzz_text_inspection, s, n, &lex, text_seen_match, &first);
+    text_scan(fuzz_text_inspection, s, n, &lex, text_seen_match, &again);
+    if (first.n != plain.n || again.n != plain.n)
+        property_fail("an inspection's engine and text's engine disagree on the lexicons");
+}
+
 typedef struct target {
     const char *name;
     void (*run)(const unsigned char *d, size_t n);
@@ -630,6 +679,11 @@ static const target targets[] = {
      {"src:data/rules"},
      {"indicators:\n  media.stale:\n    window_days: 10\n",
       "indicators:\n  site.unreachable:\n    threshold: {op: \">=\", value: 5}\n"}},
+    {"text", run_text,
+     {"shared:corpus/gov_html", "shared:corpus/wording", "shared:corpus/darklink", "src:data/lexicons",
+      "src:tests/data/site"},
+     {"我们要认真贯彻落石，按装插件，关于玩善中国特色社会主义法律体戏。\n国土资源部2020年通知！",
+      "\xe4\xb8\xad\xe6\x96\x87\xff\xe6\x96\x87\xe4\xb8\xad\xe5\x9b", "澳门博彩 真人娱乐 六合彩"}},
     {"url", run_url,
      {NULL},
      {"http://www.x.gov.cn/a/b/c.html?q=1\n../d/./e%7e.html?x=%41#f\nx.gov.cn http://y.gov.cn/sub",
@@ -873,6 +927,8 @@ int main(int argc, char **argv) {
         }
         rmdir(reg_dir);
     }
+    text_engine_free(fuzz_text_engine);
+    text_engine_free(fuzz_text_inspection);
     if (property_failures || slow_inputs || memory_inputs) {
         printf("gi_fuzz: %ld property failures, %ld slow inputs, %ld runaway allocations (saved under %s)\n",
                property_failures, slow_inputs, memory_inputs, out_dir);
