@@ -5,7 +5,8 @@
 # bench/text/text_bench against a release build (build-bench-text/), and scans
 # the visible text of every page with the bundled lexicons plus PATTERNS
 # generated typo-like patterns, lexicons only and with the statistical
-# detector (with SunPinyin's language model when installed, then without).
+# detector (with the shipped language model, libime's when installed; then
+# SunPinyin's; then none).
 # Work files in ${TMPDIR:-/tmp}/govinspect-text-bench.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -34,6 +35,9 @@ fi
 mapfile -t files < <(find "$work/site-$pages/site" -name '*.html' | sort)
 echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); ${#files[@]} pages"
 "$work/text_bench" -n "${RUNS:-3}" "$work/data" "${files[@]}"
-# The detector again without the language model (sunpinyin-data absent).
-echo "without the language model:"
-GOVINSPECT_LM_DIR= "$work/text_bench" -n "${RUNS:-3}" "$work/data" "${files[@]}" | grep -i "statistical"
+# The detector again with SunPinyin's model (libime's turned off), then
+# with no language model (both off).
+echo "with SunPinyin's model:"
+GOVINSPECT_KENLM= "$work/text_bench" -n "${RUNS:-3}" "$work/data" "${files[@]}" | grep -i "statistical"
+echo "without a language model:"
+GOVINSPECT_KENLM= GOVINSPECT_LM_DIR= "$work/text_bench" -n "${RUNS:-3}" "$work/data" "${files[@]}" | grep -i "statistical"

@@ -1,5 +1,29 @@
-/* Line and column splitting for the lexicon, dictionary and whitelist readers. */
+/* Line and column splitting for the lexicon, dictionary and whitelist
+ * readers, and the search for the language models' files. */
 #include "text/text_impl.h"
+
+#include <glob.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *text_find_path(const char *list, const char *pattern, const char *fallback,
+                     bool (*usable)(const char *)) {
+    char *copy = strdup(list ? list : "");
+    char *found = NULL;
+    for (char *p = copy, *sv = NULL, *tok; copy && !found && (tok = strtok_r(p, ":", &sv)); p = NULL)
+        if (usable(tok)) found = strdup(tok);
+    free(copy);
+    if (found || list) return found;
+    /* Debian's multiarch directory differs per architecture. */
+    glob_t g;
+    if (glob(pattern, 0, NULL, &g) == 0) {
+        for (size_t i = 0; i < g.gl_pathc && !found; i++)
+            if (usable(g.gl_pathv[i])) found = strdup(g.gl_pathv[i]);
+        globfree(&g);
+    }
+    if (!found && usable(fallback)) found = strdup(fallback);
+    return found;
+}
 
 bool text_next_line(const char *buf, size_t len, size_t *pos, const char **line, size_t *ll,
                     size_t *lineno) {

@@ -1,11 +1,11 @@
 /* The word trigram language model of the statistical detector (lm.h). */
 #include "text/lm.h"
 
+#include "text/text_impl.h"
 #include "core/fileio.h"
 #include "core/lang.h"
 #include "core/sbuf.h"
 
-#include <glob.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +23,7 @@
 #define BEAM 8         /* states kept per position of the Viterbi search */
 
 struct text_lm {
+    text_kenlm *ken;           /* libime's model; NULL: SunPinyin's, below */
     char *buf;                 /* the model file as read */
     size_t len;
     unsigned order;
@@ -65,6 +66,16 @@ static uint64_t cps_hash(const int32_t *cp, size_t n) {
 
 int32_t text_lm_word_id(const text_lm *m, const int32_t *cp, size_t n) {
     if (!m || n == 0 || n > WORD_MAX) return -1;
+    if (m->ken) {
+        char w[4 * WORD_MAX];
+        size_t wl = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (cp[i] < 0 || cp[i] > 0x10FFFF) return -1;
+            wl += text_utf8_put(cp[i], w + wl);
+        }
+        uint32_t id = text_kenlm_index(m->ken, w, wl);
+        return id ? (int32_t)id : -1;
+    }
     size_t j = cps_hash(cp, n) & (m->cap - 1);
     while (m->slots[j].len) {
         if (m->slots[j].len == n && memcmp(m->pool + m->slots[j].off, cp, n * sizeof *cp) == 0)
@@ -74,10 +85,25 @@ int32_t text_lm_word_id(const text_lm *m, const int32_t *cp, size_t n) {
     return -1;
 }
 
-size_t text_lm_words(const text_lm *m) { return m->nwords; }
+size_t text_lm_words(const text_lm *m) { return m->ken ? text_kenlm_words(m->ken) : m->nwords; }
+
+const char *text_lm_name(const text_lm *m) { return m->ken ? "libime" : "sunpinyin"; }
+
+text_lm *text_lm_load_kenlm(const char *path, err *e) {
+    text_kenlm *k = text_kenlm_load(path, e);
+    text_lm *m = k ? calloc(1, sizeof *m) : NULL;
+    if (k && !m) err_set(e, ERR_NOMEM, "out of memory");
+    if (!m) {
+        text_kenlm_free(k);
+        return NULL;
+    }
+    m->ken = k;
+    return m;
+}
 
 void text_lm_free(text_lm *m) {
     if (!m) return;
+    text_kenlm_free(m->ken);
     free(m->buf);
     free(m->pool);
     free(m->slots);
@@ -235,21 +261,7 @@ static bool has_model(const char *dir) {
 }
 
 char *text_lm_find(const char *dirs) {
-    char *list = strdup(dirs ? dirs : "");
-    char *found = NULL;
-    for (char *p = list, *sv = NULL, *tok; list && !found && (tok = strtok_r(p, ":", &sv)); p = NULL)
-        if (has_model(tok)) found = strdup(tok);
-    free(list);
-    if (found || dirs) return found;
-    /* Debian's multiarch directory differs per architecture. */
-    glob_t g;
-    if (glob("/usr/lib/*/sunpinyin/data", 0, NULL, &g) == 0) {
-        for (size_t i = 0; i < g.gl_pathc && !found; i++)
-            if (has_model(g.gl_pathv[i])) found = strdup(g.gl_pathv[i]);
-        globfree(&g);
-    }
-    if (!found && has_model("/usr/share/sunpinyin")) found = strdup("/usr/share/sunpinyin");
-    return found;
+    return text_find_path(dirs, "/usr/lib/*/sunpinyin/data", "/usr/share/sunpinyin", has_model);
 }
 
 /* One step of the back-off model from history state st (level << 24 |
@@ -287,23 +299,40 @@ static double transfer(const text_lm *m, uint32_t st, uint32_t wid, uint32_t *ou
     return cost + m->lpr[n_pr(node_at(m, 0, 0))];
 }
 
+/* A state of the search: SunPinyin's node (level << 24 | index), or
+ * KenLM's history. */
 typedef struct beam_ent {
     uint32_t st;
+    text_kenlm_state ks;
     double score;
 } beam_ent;
 
+static bool same_state(const beam_ent *a, const beam_ent *b) {
+    if (a->st != b->st || a->ks.n != b->ks.n) return false;
+    for (unsigned k = 0; k < a->ks.n; k++)
+        if (a->ks.w[k] != b->ks.w[k]) return false;
+    return true;
+}
+
 /* Keeps the BEAM best distinct states at one position. */
-static void beam_add(beam_ent *b, int *nb, uint32_t st, double score) {
+static void beam_add(beam_ent *b, int *nb, const beam_ent *add) {
     int worst = 0;
     for (int k = 0; k < *nb; k++) {
-        if (b[k].st == st) {
-            if (score > b[k].score) b[k].score = score;
+        if (same_state(&b[k], add)) {
+            if (add->score > b[k].score) b[k].score = add->score;
             return;
         }
         if (b[k].score < b[worst].score) worst = k;
     }
-    if (*nb < BEAM) b[(*nb)++] = (beam_ent){st, score};
-    else if (score > b[worst].score) b[worst] = (beam_ent){st, score};
+    if (*nb < BEAM) b[(*nb)++] = *add;
+    else if (add->score > b[worst].score) b[worst] = *add;
+}
+
+/* One word after state in: its log10 probability, the state reached. */
+static double step(const text_lm *m, const beam_ent *in, int32_t id, beam_ent *out) {
+    *out = (beam_ent){0};
+    if (m->ken) return text_kenlm_score(m->ken, &in->ks, id < 0 ? 0 : (uint32_t)id, &out->ks);
+    return transfer(m, in->st, id < 0 ? UNKNOWN_WID : (uint32_t)id, &out->st);
 }
 
 double text_lm_best(const text_lm *m, const int32_t *cp, size_t n, int max_word) {
@@ -313,17 +342,17 @@ double text_lm_best(const text_lm *m, const int32_t *cp, size_t n, int max_word)
     if (max_word > WORD_MAX) max_word = WORD_MAX;
     beam_ent beam[TEXT_LM_MAX + 1][BEAM];
     int nb[TEXT_LM_MAX + 1] = {0};
-    beam[0][0] = (beam_ent){0, 0};
+    beam[0][0] = (beam_ent){0};
     nb[0] = 1;
     for (size_t j = 0; j < n; j++) {
         for (size_t l = 1; l <= (size_t)max_word && j + l <= n; l++) {
             int32_t id = text_lm_word_id(m, cp + j, l);
             if (id < 0 && l > 1) continue;
-            uint32_t wid = id < 0 ? UNKNOWN_WID : (uint32_t)id;
             for (int k = 0; k < nb[j]; k++) {
-                uint32_t st;
-                double p = transfer(m, beam[j][k].st, wid, &st);
-                beam_add(beam[j + l], &nb[j + l], st, beam[j][k].score + p);
+                beam_ent next;
+                double p = step(m, &beam[j][k], id, &next);
+                next.score = beam[j][k].score + p;
+                beam_add(beam[j + l], &nb[j + l], &next);
             }
         }
     }

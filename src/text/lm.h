@@ -10,12 +10,15 @@
  * that checks every child range and back-off link, so a damaged or hostile
  * file is refused at load and never read out of bounds.
  *
+ * Or it wraps fcitx5's libime model (kenlm.h: a KenLM trigram over 164,887
+ * words, 2 M bigrams); the detector does not know which it has.
+ *
  * text_lm_best() gives the log10 probability of the best segmentation of a
  * run of characters into lexicon words (a Viterbi search with a small beam
  * over the model's states; a character the lexicon lacks is a word of its
  * own). The detector compares it with and without a substitution.
  *
- * Ownership: text_lm_load() returns a model the caller frees with
+ * Ownership: text_lm_load() and text_lm_load_kenlm() return a model the caller frees with
  * text_lm_free(); it is immutable, so threads may share it.
  */
 #ifndef GI_TEXT_LM_H
@@ -26,6 +29,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "text/kenlm.h"
 
 typedef struct text_lm text_lm;
 
@@ -35,7 +39,11 @@ typedef struct text_lm text_lm;
 
 /* Loads <dir>/lm_sc.t3g and <dir>/pydict_sc.bin. Errors name the file. */
 text_lm *text_lm_load(const char *dir, err *e);
+/* libime's KenLM model (kenlm.h) at path, behind the same interface. */
+text_lm *text_lm_load_kenlm(const char *path, err *e);
 void text_lm_free(text_lm *m);
+/* "sunpinyin" or "libime". */
+const char *text_lm_name(const text_lm *m);
 
 /* The first directory of the colon-separated list that holds both files,
  * else of /usr/lib/<multiarch>/sunpinyin/data and /usr/share/sunpinyin;

@@ -228,26 +228,6 @@ static bool is_han(int32_t cp) {
            (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x2FFFF);
 }
 
-static size_t utf8_put(int32_t cp, char *out) {
-    if (cp < 0x80) { out[0] = (char)cp; return 1; }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 typedef struct run {
     int32_t cp[RUN_MAX];
     size_t off[RUN_MAX + 1]; /* byte offsets in the scanned text; off[n] = end */
@@ -267,7 +247,7 @@ static uint32_t word_freq(const text_dict *d, const int32_t *cp, size_t a, size_
     size_t wl = 0;
     for (size_t i = a; i < b; i++) {
         if (wl + 4 > sizeof w) return 0;
-        wl += utf8_put(cp[i], w + wl);
+        wl += text_utf8_put(cp[i], w + wl);
     }
     return text_dict_freq(d, w, wl);
 }
@@ -359,11 +339,11 @@ static void hit_fill(text_stat_hit *h, run *r, size_t i, int32_t cand, size_t wa
     h->gain = gain;
     h->start = r->off[i];
     h->end = r->off[i + 1];
-    size_t rl = utf8_put(cand, h->right);
+    size_t rl = text_utf8_put(cand, h->right);
     h->right[rl] = '\0';
     r->cp[i] = cand;
     size_t wl = 0;
-    for (size_t k = wa; k < wb && wl + 5 < sizeof h->word; k++) wl += utf8_put(r->cp[k], h->word + wl);
+    for (size_t k = wa; k < wb && wl + 5 < sizeof h->word; k++) wl += text_utf8_put(r->cp[k], h->word + wl);
     h->word[wl] = '\0';
     r->cp[i] = orig;
 }

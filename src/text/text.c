@@ -356,6 +356,15 @@ static bool stat_conf_load(text_engine *t, const char *path, sbuf *dicts, err *e
             sbuf_puts(dicts, v);
         } else if (strcmp(k, "lm") == 0) {
             snprintf(c->lm_dirs, sizeof c->lm_dirs, "%s", v);
+        } else if (strcmp(k, "kenlm") == 0) {
+            snprintf(c->kenlm_paths, sizeof c->kenlm_paths, "%s", v);
+        } else if (strcmp(k, "lm_model") == 0) {
+            if (strcmp(v, "sunpinyin") != 0 && strcmp(v, "libime") != 0 && strcmp(v, "auto") != 0)
+                ok = err_set(e, ERR_INPUT,
+                             L("%s:%zu: lm_model must be sunpinyin, libime or auto",
+                               "%s:%zu：lm_model 须为 sunpinyin、libime 或 auto"),
+                             path, lineno + 1);
+            snprintf(c->lm_model, sizeof c->lm_model, "%s", v);
         } else if (strcmp(k, "surnames") == 0) {
             size_t vl = strlen(v);
             for (size_t i = 0; i < vl;) {
@@ -389,6 +398,7 @@ static bool stat_conf_load(text_engine *t, const char *path, sbuf *dicts, err *e
         else if (strcmp(k, "in_inspections") == 0) c->in_inspections = num != 0;
         else if (strcmp(k, "use_lm") == 0) c->use_lm = num != 0;
         else if (strcmp(k, "lm_min_gain") == 0) c->lm_min_gain = num;
+        else if (strcmp(k, "sunpinyin_min_gain") == 0) c->sunpinyin_min_gain = num;
         else if (strcmp(k, "lm_near_gain") == 0) c->lm_near_gain = num;
         else if (strcmp(k, "lm_uni_weight") == 0) c->lm_uni_weight = num;
         else if (strcmp(k, "lm_tone_cost") == 0) c->lm_tone_cost = num;
@@ -405,32 +415,46 @@ static bool stat_conf_load(text_engine *t, const char *path, sbuf *dicts, err *e
     return ok;
 }
 
-/* The language model, when detector.conf asks for it and sunpinyin-data
- * is there ($GOVINSPECT_LM_DIR, else the conf's `lm`, else Debian's
- * place; an empty $GOVINSPECT_LM_DIR turns it off). Without it the
- * detector falls back to the unigram score, and the note says so. */
-static void lm_setup(text_engine *t, sbuf *note) {
-    if (!t->sconf.use_lm) return;
-    const char *env = getenv("GOVINSPECT_LM_DIR");
-    char *dir = NULL;
-    if (env) dir = *env ? text_lm_find(env) : NULL;
+/* One language model, when its files are there: SunPinyin's directory
+ * ($GOVINSPECT_LM_DIR, else the conf's `lm`, else Debian's place) or
+ * libime's file ($GOVINSPECT_KENLM, else the conf's `kenlm`, else Debian's
+ * place); an empty variable turns that model off. A model found but
+ * refused is named in the note. */
+static bool lm_try(text_engine *t, bool libime, sbuf *note) {
+    const char *env = getenv(libime ? "GOVINSPECT_KENLM" : "GOVINSPECT_LM_DIR");
+    const char *conf = libime ? t->sconf.kenlm_paths : t->sconf.lm_dirs;
+    char *(*find)(const char *) = libime ? text_kenlm_find : text_lm_find;
+    char *where = NULL;
+    if (env) where = *env ? find(env) : NULL;
     else {
-        if (t->sconf.lm_dirs[0]) dir = text_lm_find(t->sconf.lm_dirs);
-        if (!dir) dir = text_lm_find(NULL);
+        if (conf[0]) where = find(conf);
+        if (!where) where = find(NULL);
     }
-    if (!dir) {
-        sbuf_puts(note, L("; no language model (install sunpinyin-data): word frequencies only",
-                          "；未找到语言模型（请安装 sunpinyin-data）：仅用词频"));
-        return;
-    }
+    if (!where) return false;
     err e2 = {0};
-    t->lm = text_lm_load(dir, &e2);
+    t->lm = libime ? text_lm_load_kenlm(where, &e2) : text_lm_load(where, &e2);
+    /* The models' scores differ in scale: SunPinyin's may have its own threshold. */
+    if (t->lm && !libime && t->sconf.sunpinyin_min_gain > 0)
+        t->sconf.lm_min_gain = t->sconf.sunpinyin_min_gain;
     if (t->lm)
-        sbuf_printf(note, L("; language model %s (%zu words)", "；语言模型 %s（%zu 词）"), dir,
-                    text_lm_words(t->lm));
+        sbuf_printf(note, L("; language model %s %s (%zu words)", "；语言模型 %s %s（%zu 词）"),
+                    text_lm_name(t->lm), where, text_lm_words(t->lm));
     else
         sbuf_printf(note, L("; language model not used: %s", "；未使用语言模型：%s"), e2.msg);
-    free(dir);
+    free(where);
+    return t->lm != NULL;
+}
+
+/* The model detector.conf's lm_model names, else the other one; without
+ * either the detector falls back to the unigram score, and the note says
+ * so. */
+static void lm_setup(text_engine *t, sbuf *note) {
+    if (!t->sconf.use_lm) return;
+    bool libime_first = strcmp(t->sconf.lm_model, "sunpinyin") != 0;
+    if (lm_try(t, libime_first, note) || lm_try(t, !libime_first, note)) return;
+    sbuf_puts(note, L("; no language model (install libime-data-language-model or sunpinyin-data): "
+                      "word frequencies only",
+                      "；未找到语言模型（请安装 libime-data-language-model 或 sunpinyin-data）：仅用词频"));
 }
 
 static void stat_setup(text_engine *t, const char *lexdir, const char *dict_path, const char *dicts) {

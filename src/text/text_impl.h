@@ -41,9 +41,17 @@ void text_ac_scan(const text_ac *a, const char *s, size_t len, text_ac_cb cb, vo
 /* Decodes one UTF-8 character at s[i] (i < len): its code point, or -1 for
  * a byte that does not start a valid, shortest-form character (*n = 1). */
 int32_t text_utf8_next(const char *s, size_t len, size_t i, int *n);
+/* Writes code point cp (<= 0x10FFFF) as UTF-8 into out (4 bytes of room);
+ * returns the byte count. */
+size_t text_utf8_put(int32_t cp, char *out);
 
 /* Line by line through buf[0..len): *pos starts at 0; gives each line
  * without its "\n" or "\r\n" and counts it in *lineno; false at the end. */
+/* The first entry of the colon-separated list that is usable; with list
+ * NULL, the first match of the glob pattern, else fallback. NULL when none;
+ * caller frees. (Where the language models' files are looked for.) */
+char *text_find_path(const char *list, const char *pattern, const char *fallback,
+                     bool (*usable)(const char *));
 bool text_next_line(const char *buf, size_t len, size_t *pos, const char **line, size_t *ll,
                     size_t *lineno);
 /* Splits line[0..ll) at tabs into at most nmax fields (f, fl); returns how
@@ -80,6 +88,7 @@ typedef struct text_stat_conf {
      * same-shape confusion); lm_cover_freq replaces cover_freq. */
     bool use_lm;
     double lm_min_gain;
+    double sunpinyin_min_gain; /* lm_min_gain when SunPinyin's model is used; 0: the same */
     /* A sentence (up to 。！？；!?; or a line end) in which one substitution
      * reaches lm_min_gain also reports its others that reach lm_near_gain:
      * slips come in clusters, and the sure one vouches for the weaker
@@ -90,6 +99,11 @@ typedef struct text_stat_conf {
     int lm_window, lm_max_word;
     uint32_t lm_cover_freq;
     char lm_dirs[1024];    /* detector.conf `lm`: directories tried first */
+    /* detector.conf `lm_model`: sunpinyin, libime, or auto (libime's
+     * first); the other model is the fallback. `kenlm`: libime model
+     * files tried first. */
+    char lm_model[16];
+    char kenlm_paths[1024];
     /* Surnames: such a character followed by a Han character, or the
      * character after it, is never suspect (names are the commonest false
      * alarm: 刘通摄). */

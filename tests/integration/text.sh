@@ -107,19 +107,29 @@ expect_rc 1 "bad lexicon"; expect_err "x.tsv:2:"
 run "$GI" text --dict /nonexistent/dict.txt plain.txt
 expect_rc 3 "no dict"; expect_err "no word-frequency dictionary"; expect_out "按装"
 
-# The language model (sunpinyin-data): 落石 is a word, only its context
-# makes it 落实; without the model (GOVINSPECT_LM_DIR empty or wrong) the
-# detector falls back to word frequencies, which cannot see it.
+# The language models. SunPinyin's (sunpinyin-data; libime's turned off
+# with an empty GOVINSPECT_KENLM): 落石 is a word, only its context makes it
+# 落实. libime's (libime-data-language-model, the default; SunPinyin's off):
+# 只 is a word, only 工作…责 makes it 职. Without either (both variables
+# empty or wrong) the detector falls back to word frequencies, which cannot
+# see them.
 printf '各地要结合实际抓好贯彻落石。\n各地要结合实际抓好贯彻落实。\n' > context.txt
 if ls /usr/lib/*/sunpinyin/data/lm_sc.t3g >/dev/null 2>&1; then
-  run "$GI" text context.txt
+  GOVINSPECT_KENLM= run "$GI" text context.txt
   expect_rc 3 "context typo"; expect_out "1     13   石    实"; expect_out "1 findings"
 else
   echo "skipped: no sunpinyin-data"
 fi
-GOVINSPECT_LM_DIR= run "$GI" text context.txt
+printf '认真履行工作只责。\n认真履行工作职责。\n' > context2.txt
+if ls /usr/lib/*/libime/zh_CN.lm >/dev/null 2>&1; then
+  GOVINSPECT_LM_DIR= run "$GI" text context2.txt
+  expect_rc 3 "context typo, libime"; expect_out "1     7    只    职"; expect_out "1 findings"
+else
+  echo "skipped: no libime-data-language-model"
+fi
+GOVINSPECT_LM_DIR= GOVINSPECT_KENLM= run "$GI" text context.txt
 expect_rc 0 "no language model: word frequencies only"
-GOVINSPECT_LM_DIR=/nonexistent run "$GI" text --format json context.txt
+GOVINSPECT_LM_DIR=/nonexistent GOVINSPECT_KENLM=/nonexistent run "$GI" text --format json context.txt
 expect_rc 0 "language model missing"; expect_out '"findings": []'
 
 # The six real government pages: no false alarm, detector included.

@@ -8,7 +8,9 @@
  * jieba's dictionary (skipped when python3-jieba is not installed); with
  * SunPinyin's language model (skipped without sunpinyin-data): a typo only
  * its context shows, its correct twin, the fall-back when the model is
- * absent or damaged, and damaged copies of the model refused at load.
+ * absent or damaged, and damaged copies of the model refused at load; with
+ * libime's (skipped without libime-data-language-model; its reader is tested
+ * in test_text_kenlm.c): context typos and their twins, the fall-back chain.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +25,7 @@
 #include <unistd.h>
 
 #include "core/lang.h"
+#include "text/kenlm.h"
 #include "text/lm.h"
 #include "text/text.h"
 
@@ -183,6 +186,10 @@ static void test_lexicon_errors(void **state) {
     e = (err){0};
     assert_null(text_engine_load_with_dict(tmpdir, "", &e));
     assert_non_null(strstr(e.msg, "detector.conf:2:"));
+    write_file("lexicons/detector.conf", "lm_model = libime\n\nlm_model = kenlm\n");
+    e = (err){0};
+    assert_null(text_engine_load_with_dict(tmpdir, "", &e));
+    assert_non_null(strstr(e.msg, "detector.conf:3: lm_model must be sunpinyin, libime or auto"));
 }
 
 static void test_ok_and_except_contexts(void **state) {
@@ -403,7 +410,7 @@ static void test_statistical(void **state) {
     }
     got g;
     /* Found: a character that makes no word where a same-sound one makes a common one. */
-    assert_string_equal(stat_scan("你们要好好学习，不要怕压历。", &g), "历>力");
+    assert_string_equal(stat_scan("学习压历很大。", &g), "历>力");
     assert_string_equal(stat_scan("要进一步加强对食品安全的监管力杜。", &g), "杜>度");
     assert_string_equal(stat_scan("全面提升城市管理水平，改善人居环竞。", &g), "竞>境");
     assert_string_equal(stat_scan("这次会议的主要议题是研究部署下半年的公作。", &g), "公>工");
@@ -417,10 +424,13 @@ static void test_statistical(void **state) {
 
 /* ---- the language model ---- */
 
-/* The bundled engine with the language model, or NULL (the test skips). */
+/* The bundled engine with SunPinyin's language model, or NULL (the test
+ * skips); libime's model is tested in test_text_kenlm.c. */
 static text_engine *load_with_lm(void) {
     err e = {0};
+    setenv("GOVINSPECT_KENLM", "", 1);
     text_engine *t = text_engine_load(GI_DATA_DIR, &e);
+    unsetenv("GOVINSPECT_KENLM");
     assert_non_null(t);
     if (!text_engine_stat_lm(t)) {
         print_message("skipped: %s\n", text_engine_stat_note(t));
@@ -460,11 +470,13 @@ static void test_lm_fallback(void **state) {
     char dir[128], p[192];
     snprintf(dir, sizeof dir, "%s/nolm", tmpdir);
     setenv("GOVINSPECT_LM_DIR", dir, 1);
+    setenv("GOVINSPECT_KENLM", "", 1); /* nor libime's model (test_text_kenlm.c) */
     err e = {0};
     bundled = text_engine_load(GI_DATA_DIR, &e);
     assert_non_null(bundled);
     if (!text_engine_stat_available(bundled)) { /* no jieba either */
         unsetenv("GOVINSPECT_LM_DIR");
+        unsetenv("GOVINSPECT_KENLM");
         print_message("skipped: %s\n", text_engine_stat_note(bundled));
         text_engine_free(bundled);
         skip();
@@ -501,11 +513,93 @@ static void test_lm_fallback(void **state) {
     assert_false(text_engine_stat_lm(bundled));
     text_engine_free(bundled);
     unsetenv("GOVINSPECT_LM_DIR");
+    unsetenv("GOVINSPECT_KENLM");
     snprintf(p, sizeof p, "%s/lm_sc.t3g", dir);
     unlink(p);
     snprintf(p, sizeof p, "%s/pydict_sc.bin", dir);
     unlink(p);
     rmdir(dir);
+}
+
+/* libime's model (kenlm.h; the reader itself: test_text_kenlm.c). */
+static void test_libime_context(void **state) {
+    (void)state;
+    char *path = text_kenlm_find(NULL);
+    if (!path) {
+        print_message("skipped: no libime model (install libime-data-language-model)\n");
+        skip();
+    }
+    free(path);
+    /* SunPinyin's model off: whatever lm_model says, libime's is the
+     * fallback, and the detector uses it. */
+    setenv("GOVINSPECT_LM_DIR", "", 1);
+    err e = {0};
+    bundled = text_engine_load(GI_DATA_DIR, &e);
+    assert_non_null(bundled);
+    if (!text_engine_stat_lm(bundled)) {
+        print_message("skipped: %s\n", text_engine_stat_note(bundled));
+        text_engine_free(bundled);
+        unsetenv("GOVINSPECT_LM_DIR");
+        skip();
+    }
+    assert_non_null(strstr(text_engine_stat_note(bundled), "language model libime"));
+    got g;
+    /* 只 and 食 are words alone; only their context makes them slips. */
+    assert_string_equal(stat_scan("认真履行工作只责。", &g), "只>职");
+    assert_string_equal(stat_scan("认真履行工作职责。", &g), "");
+    assert_string_equal(stat_scan("加快推进乡村振兴战略食施。", &g), "食>实");
+    assert_string_equal(stat_scan("加快推进乡村振兴战略实施。", &g), "");
+    assert_string_equal(stat_scan("全面落实安全生产则任制。", &g), "则>责");
+    assert_string_equal(stat_scan("全面落实安全生产责任制。", &g), "");
+    /* Correct prose, names and what the lexicons own stay quiet. */
+    assert_string_equal(stat_scan("县政府召开常务会议，研究部署秋季防汛工作。", &g), "");
+    assert_string_equal(stat_scan("图为品牌丝路行启动仪式。（刘通摄）", &g), "");
+    assert_string_equal(stat_scan("京彩三农助力北京美丽乡村建设", &g), "");
+    text_engine_free(bundled);
+
+    /* Both models off: word frequencies only, and the note says so. */
+    setenv("GOVINSPECT_KENLM", "", 1);
+    bundled = text_engine_load(GI_DATA_DIR, &e);
+    assert_non_null(bundled);
+    assert_false(text_engine_stat_lm(bundled));
+    assert_non_null(strstr(text_engine_stat_note(bundled), "no language model"));
+    text_engine_free(bundled);
+
+    /* A damaged libime file is named in the note; the unigram score takes
+     * over. */
+    char bad[128];
+    snprintf(bad, sizeof bad, "%s/zh_CN.lm", tmpdir);
+    write_file("zh_CN.lm", "mmap lm http://kheafield.com/code format version 5\n");
+    setenv("GOVINSPECT_KENLM", bad, 1);
+    bundled = text_engine_load(GI_DATA_DIR, &e);
+    assert_non_null(bundled);
+    assert_false(text_engine_stat_lm(bundled));
+    assert_non_null(strstr(text_engine_stat_note(bundled), "zh_CN.lm: not a usable KenLM"));
+    text_engine_free(bundled);
+    unsetenv("GOVINSPECT_LM_DIR");
+    unsetenv("GOVINSPECT_KENLM");
+    unlink(bad);
+
+    /* lm_model picks the model tried first (a data folder of the bundled
+     * confusion sets and a two-line detector.conf). */
+    char *sp = text_lm_find(NULL);
+    if (!sp) return; /* no sunpinyin-data: nothing to choose between */
+    free(sp);
+    char p[512];
+    snprintf(p, sizeof p, "%s/lexicons/confusion.txt", tmpdir);
+    assert_int_equal(symlink(GI_DATA_DIR "/lexicons/confusion.txt", p), 0);
+    const char *models[2] = {"sunpinyin", "libime"};
+    for (int k = 0; k < 2; k++) {
+        char conf[64], want[64];
+        snprintf(conf, sizeof conf, "use_lm = 1\nlm_model = %s\n", models[k]);
+        write_file("lexicons/detector.conf", conf);
+        bundled = text_engine_load(tmpdir, &e);
+        assert_non_null(bundled);
+        snprintf(want, sizeof want, "language model %s", models[k]);
+        assert_non_null(strstr(text_engine_stat_note(bundled), want));
+        text_engine_free(bundled);
+    }
+    rm_lexicons();
 }
 
 static uint32_t le32(const unsigned char *b) {
@@ -635,6 +729,7 @@ int main(void) {
         cmocka_unit_test(test_lm_context),
         cmocka_unit_test(test_lm_fallback),
         cmocka_unit_test(test_lm_damaged_copies),
+        cmocka_unit_test(test_libime_context),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
