@@ -50,6 +50,7 @@
 #include "registry/probelog.h"
 #include "registry/registry.h"
 #include "store/store.h"
+#include "text/kenlm.h"
 #include "text/text.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -471,28 +472,35 @@ static void reg_report(void *ud, bool is_error, const char *message) {
     (void)message;
     if (is_error) (*(long *)ud)++;
 }
-static void run_registry(const unsigned char *d, size_t n) {
-    err e;
-    char csv[600], db[600];
-    if (!reg_store) {
-        /* Made on first use: a crash leaves no folder behind for other targets. */
+/* Writes the input to NAME in the run's temporary folder, made on first
+ * use (a crash leaves no folder behind for other targets); its path in out. */
+static void write_tmp(const char *name, const unsigned char *d, size_t n, char out[600]) {
+    if (!reg_dir[0]) {
         snprintf(reg_dir, sizeof reg_dir, "%s/gi_fuzz.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
         if (!mkdtemp(reg_dir)) {
             fprintf(stderr, "gi_fuzz: cannot create a temporary folder: %s\n", strerror(errno));
             exit(1);
         }
+    }
+    snprintf(out, 600, "%s/%s", reg_dir, name);
+    FILE *f = fopen(out, "wb");
+    if (!f || fwrite(d, 1, n, f) != n || fclose(f) != 0) {
+        fprintf(stderr, "gi_fuzz: cannot write %s\n", out);
+        exit(1);
+    }
+}
+
+static void run_registry(const unsigned char *d, size_t n) {
+    err e;
+    char csv[600], db[600];
+    write_tmp("reg.csv", d, n, csv);
+    if (!reg_store) {
         snprintf(db, sizeof db, "%s/fuzz.db", reg_dir);
         reg_store = store_open(db, &e);
         if (!reg_store) {
             fprintf(stderr, "gi_fuzz: %s\n", e.msg);
             exit(1);
         }
-    }
-    snprintf(csv, sizeof csv, "%s/reg.csv", reg_dir);
-    FILE *f = fopen(csv, "wb");
-    if (!f || fwrite(d, 1, n, f) != n || fclose(f) != 0) {
-        fprintf(stderr, "gi_fuzz: cannot write %s\n", csv);
-        exit(1);
     }
     long errors = 0;
     size_t kind = pick(d, n, 8, 3);
@@ -507,6 +515,35 @@ static void run_registry(const unsigned char *d, size_t n) {
         target_errors++;
     else if (errors < st.rejected)
         property_fail("a rejected registry row without its message");
+}
+
+/* A KenLM model file (the detector's libime model): refused with a message,
+ * or every word readable and every score, along chains of ids drawn from
+ * the input, finite. */
+static void run_kenlm(const unsigned char *d, size_t n) {
+    char path[600];
+    write_tmp("model.lm", d, n, path);
+    err e;
+    text_kenlm *m = text_kenlm_load(path, &e);
+    if (!m) {
+        if (!e.msg[0]) property_fail("a model refused without a message");
+        target_errors++;
+        return;
+    }
+    uint32_t words = text_kenlm_words(m);
+    for (uint32_t w = 1; w < words && w < 4096; w++) {
+        const char *s = text_kenlm_word(m, w);
+        if (!s) property_fail("a word id without its word");
+        else text_kenlm_index(m, s, strlen(s));
+    }
+    text_kenlm_state st = {0}, next;
+    for (size_t i = 0; i < 64 && words; i++) {
+        uint32_t w = (uint32_t)(pick(d, n, i % 16, words) + i) % words;
+        double p = text_kenlm_score(m, &st, w, &next);
+        if (p != p || p > 1e30 || p < -1e30) property_fail("a score that is not finite");
+        st = i % 7 == 6 ? (text_kenlm_state){0} : next;
+    }
+    text_kenlm_free(m);
 }
 
 static void run_robots(const unsigned char *d, size_t n) {
@@ -684,6 +721,9 @@ static const target targets[] = {
       "src:tests/data/site"},
      {"我们要认真贯彻落石，按装插件，关于玩善中国特色社会主义法律体戏。\n国土资源部2020年通知！",
       "\xe4\xb8\xad\xe6\x96\x87\xff\xe6\x96\x87\xe4\xb8\xad\xe5\x9b", "澳门博彩 真人娱乐 六合彩"}},
+    {"kenlm", run_kenlm,
+     {"src:tests/data/kenlm"},
+     {"mmap lm http://kheafield.com/code format version 5\n"}},
     {"url", run_url,
      {NULL},
      {"http://www.x.gov.cn/a/b/c.html?q=1\n../d/./e%7e.html?x=%41#f\nx.gov.cn http://y.gov.cn/sub",
@@ -917,9 +957,9 @@ int main(int argc, char **argv) {
         fflush(stdout);
         seeds_free(&s);
     }
-    if (reg_store) {
-        store_close(reg_store);
-        static const char *const made[] = {"reg.csv", "fuzz.db", "fuzz.db-wal", "fuzz.db-shm"};
+    if (reg_store) store_close(reg_store);
+    if (reg_dir[0]) {
+        static const char *const made[] = {"reg.csv", "model.lm", "fuzz.db", "fuzz.db-wal", "fuzz.db-shm"};
         for (size_t i = 0; i < sizeof made / sizeof made[0]; i++) {
             char p[600];
             snprintf(p, sizeof p, "%s/%s", reg_dir, made[i]);
