@@ -55,6 +55,19 @@ typedef struct fresh_nav {
     bool named; /* its text matches a category pattern */
 } fresh_nav;
 
+/* The categories of match_order and their patterns, looked up once: a
+ * site's pages ask for them at every navigation link. */
+#define FRESH_MAX_CATEGORIES 64
+typedef struct fresh_cats {
+    size_t n;
+    const char *name[FRESH_MAX_CATEGORIES];
+    const char *const *pats[FRESH_MAX_CATEGORIES];
+    size_t npats[FRESH_MAX_CATEGORIES];
+    bool ok; /* false: more categories than kept, looked up each time */
+} fresh_cats;
+
+static void fresh_cats_load(const rules *rs, fresh_cats *fc);
+
 typedef struct fresh_state {
     bool t_ok;
     int ty, tm, td; /* T's date */
@@ -69,6 +82,7 @@ typedef struct fresh_state {
     strmap *pubdates;                /* page URL -> fresh_pub */
     fresh_col **order;               /* in crawl order */
     size_t ncols, capcols;
+    fresh_cats *cats;                /* NULL: out of memory, looked up each time */
 } fresh_state;
 
 static char *fresh_strdup(const char *s) {
@@ -120,6 +134,7 @@ static void *fresh_site_begin(check_ctx *c, const site_rec *site) {
     st->cols = strmap_new();
     st->content = strmap_new();
     st->pubdates = strmap_new();
+    if ((st->cats = malloc(sizeof *st->cats))) fresh_cats_load(check_rules(c), st->cats);
     if (!st->home_links || !st->home_texts || !st->nav || !st->subnav || !st->cols || !st->content ||
         !st->pubdates)
         st->t_ok = false;
@@ -279,6 +294,39 @@ static char *fresh_col_key(const char *url) {
     return out;
 }
 
+static void fresh_cats_load(const rules *rs, fresh_cats *fc) {
+    size_t n;
+    const char *const *order = rules_strings(rs, COL_RULES "/match_order", &n);
+    fc->n = 0;
+    fc->ok = n <= FRESH_MAX_CATEGORIES;
+    for (size_t i = 0; fc->ok && i < n; i++) {
+        char path[200];
+        snprintf(path, sizeof path, COL_RULES "/categories/%s/patterns", order[i]);
+        fc->name[i] = order[i];
+        fc->pats[i] = rules_strings(rs, path, &fc->npats[i]);
+        fc->n++;
+    }
+}
+
+static const char *fresh_category_of(const rules *rs, const char *text, const char **pattern);
+
+/* fresh_category_of through the site's categories (fc NULL or incomplete:
+ * looked up in the rule set). */
+static const char *fresh_category_in(const fresh_cats *fc, const rules *rs, const char *text,
+                                     const char **pattern) {
+    if (!fc || !fc->ok) return fresh_category_of(rs, text, pattern);
+    if (!text || !*text) return NULL;
+    for (size_t i = 0; i < fc->n; i++)
+        for (size_t j = 0; j < fc->npats[i]; j++) {
+            const char *pat = fc->pats[i][j];
+            if (pat && *pat && strstr(text, pat)) {
+                if (pattern) *pattern = pat;
+                return fc->name[i];
+            }
+        }
+    return NULL;
+}
+
 /* The first category of match_order whose pattern is in `text`. */
 static const char *fresh_category_of(const rules *rs, const char *text, const char **pattern) {
     if (!text || !*text) return NULL;
@@ -346,7 +394,7 @@ static void fresh_home_columns(check_ctx *c, fresh_state *st, const page *pg) {
             free(key);
             continue;
         }
-        bool named = fresh_category_of(rs, l->text, NULL) != NULL;
+        bool named = fresh_category_in(st->cats, rs, l->text, NULL) != NULL;
         fresh_nav *old = strmap_get(st->nav, key);
         if (old && (old->named || !named)) {
             free(key);
@@ -447,7 +495,7 @@ static void fresh_page_column(check_ctx *c, fresh_state *st, const page *pg, int
         if (strcmp(l->tag, "a") != 0 || !l->visible || l->kind != URL_HTTP || !l->url || !l->text)
             continue;
         size_t tl = strlen(l->text);
-        if (tl == 0 || tl > 36 || !fresh_category_of(rs, l->text, NULL)) continue;
+        if (tl == 0 || tl > 36 || !fresh_category_in(st->cats, rs, l->text, NULL)) continue;
         int y, m, d;
         bool known;
         if (date_from_url(l->url, &y, &m, &d, &known)) continue;
@@ -848,6 +896,7 @@ static void fresh_site_free(void *state) {
     strmap_free(st->content, NULL);
     strmap_free(st->pubdates, fresh_pub_free);
     free(st->order);
+    free(st->cats);
     free(st);
 }
 

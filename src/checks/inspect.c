@@ -20,6 +20,7 @@
 #include "core/textenc.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -31,6 +32,21 @@ static const check_module *const inspect_modules[] = {&check_links, &check_fresh
                                                       &check_search, &check_security,
                                                       &check_tags, &check_identity, &check_content};
 #define INSPECT_NMODULES (sizeof inspect_modules / sizeof *inspect_modules)
+
+/* The rule-set lists that check_pattern_in and check_is_label read, by
+ * path: pages and links ask for the same few lists thousands of times, and
+ * a rule-set look-up walks the path's every segment. Keyed by the path's
+ * address and confirmed by its text (a caller may build paths in a buffer). */
+#define CHECK_MEMO_SLOTS 32
+typedef struct check_memo_entry {
+    const char *key;
+    char path[120];
+    const char *const *v;
+    size_t n;
+} check_memo_entry;
+typedef struct check_memo {
+    check_memo_entry e[CHECK_MEMO_SLOTS];
+} check_memo;
 
 struct check_ctx {
     store *s;
@@ -47,10 +63,12 @@ struct check_ctx {
     size_t module;          /* index of the module being called */
     int nfetch;             /* check_fetch requests of the site */
     err e;
+    check_memo *memo;       /* the slot's; NULL: none */
 };
 
 typedef struct inspect_slot {
     check_ctx ctx;
+    check_memo memo;
     void *state[INSPECT_NMODULES];
     bool ended, complete;   /* site_end ran; the crawl was complete */
     /* Resuming (store_crawl_done_*): a site is done when its fetch step
@@ -110,10 +128,28 @@ bool check_as_of(const check_ctx *c, int *y, int *m, int *d) {
 }
 const site_rec *check_site(const check_ctx *c) { return c->site; }
 
+/* rules_strings through the context's memo. */
+static const char *const *check_list(const check_ctx *c, const char *path, size_t *n) {
+    check_memo_entry *m = c->memo ? &c->memo->e[((uintptr_t)path >> 3) % CHECK_MEMO_SLOTS] : NULL;
+    if (m && m->key == path && strcmp(m->path, path) == 0) {
+        *n = m->n;
+        return m->v;
+    }
+    const char *const *v = rules_strings(c->r, path, n);
+    size_t len = strlen(path);
+    if (m && v && len < sizeof m->path) { /* a missing list is looked up (and logged) each time */
+        m->key = path;
+        memcpy(m->path, path, len + 1);
+        m->v = v;
+        m->n = *n;
+    }
+    return v;
+}
+
 const char *check_pattern_in(const check_ctx *c, const char *list_path, const char *text) {
     if (!text || !*text) return NULL;
     size_t n;
-    const char *const *pats = rules_strings(c->r, list_path, &n);
+    const char *const *pats = check_list(c, list_path, &n);
     for (size_t i = 0; i < n; i++) {
         const char *pat = pats[i];
         if (pat && *pat && strstr(text, pat)) return pat;
@@ -123,7 +159,7 @@ const char *check_pattern_in(const check_ctx *c, const char *list_path, const ch
 
 bool check_is_label(const check_ctx *c, const char *list_path, const char *text) {
     size_t n;
-    const char *const *labs = rules_strings(c->r, list_path, &n);
+    const char *const *labs = check_list(c, list_path, &n);
     for (size_t i = 0; i < n; i++) {
         const char *lab = labs[i];
         size_t len = strlen(lab);
@@ -782,7 +818,7 @@ bool inspect_sites(store *s, const rules *r, const round_rec *round, const site_
             break;
         }
         slot->ctx = (check_ctx){.s = s, .r = r, .round = round, .site = &sites[i], .zone = zone,
-                                .evidence = evidence, .run = &run};
+                                .evidence = evidence, .run = &run, .memo = &slot->memo};
         for (size_t m = 0; m < INSPECT_NMODULES; m++) {
             slot->ctx.module = m;
             if (inspect_modules[m]->site_begin)

@@ -9,6 +9,7 @@
 #include "core/strmap.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,13 @@ struct sec_lists {
     strmap *harmful, *allow, *registered;
     char **suffixes; /* government suffixes of the rule set, lower case, with their dot */
     size_t nsuffixes;
+    unsigned generation; /* bumped when `registered` grows: sites' host caches go stale */
 };
+
+/* Hosts whose classes a site remembers (sec_host_class); a page's links
+ * point at few hosts, each looked up in three lists. */
+#define SEC_MAX_CACHED_HOSTS 4096
+enum { SEC_H_HARMFUL = 1, SEC_H_OWN = 2, SEC_H_GOV = 4, SEC_H_ALLOWED = 8, SEC_H_KNOWN = 16 };
 
 /* Severity order within links and within scripts: a URL seen several ways
  * keeps the gravest. */
@@ -68,6 +75,10 @@ struct sec_site {
     strmap *recs;         /* "l URL" / "s URL" -> sec_rec */
     strmap *open_domains; /* registrable domains the site links visibly or loads scripts from */
     json_t *forged;       /* [{url, summary, evidence}] */
+    strmap *hosts;        /* host -> SEC_H_* | SEC_H_KNOWN, of lists->generation hosts_gen */
+    unsigned hosts_gen;
+    const char **zhaocuo; /* footer/zhaocuo_paths of the rule set */
+    size_t nzhaocuo;
 };
 
 /* ---- lists -------------------------------------------------------------------- */
@@ -145,15 +156,22 @@ void sec_lists_free(sec_lists *l) {
     free(l);
 }
 
-/* The host of a normalised URL into buf, lower case; false when too long. */
-static bool sec_url_host(const char *url, char *buf, size_t bufsz) {
+/* The host of a normalised URL into buf, lower case; false when too long.
+ * *parts (optional): the URL split. */
+static bool sec_url_host_parts(const char *url, char *buf, size_t bufsz, url_parts *parts) {
     url_parts up;
     if (!url || !url_split(url, &up) || up.host_len == 0 || up.host_len >= bufsz)
         return false;
+    if (parts)
+        *parts = up;
     memcpy(buf, up.host, up.host_len);
     buf[up.host_len] = '\0';
     sec_lower(buf);
     return true;
+}
+
+static bool sec_url_host(const char *url, char *buf, size_t bufsz) {
+    return sec_url_host_parts(url, buf, bufsz, NULL);
 }
 
 /* The host without a leading "www.": the site's base. */
@@ -191,6 +209,7 @@ static bool sec_add_hosts(strmap *m, const char *url, const char *hosts) {
 }
 
 bool sec_lists_add_site(sec_lists *l, const char *url, const char *hosts) {
+    l->generation++;
     return sec_add_hosts(l->registered, url, hosts);
 }
 
@@ -275,7 +294,13 @@ sec_site *sec_site_new(const sec_lists *l, const text_engine *text, const rules 
     s->recs = strmap_new();
     s->open_domains = strmap_new();
     s->forged = json_array();
-    if (!s->own || !s->recs || !s->open_domains || !s->forged ||
+    s->hosts = strmap_new();
+    s->hosts_gen = l->generation;
+    s->nzhaocuo = rules_list_len(r, "footer/zhaocuo_paths");
+    s->zhaocuo = calloc(s->nzhaocuo ? s->nzhaocuo : 1, sizeof *s->zhaocuo);
+    for (size_t i = 0; s->zhaocuo && i < s->nzhaocuo; i++)
+        s->zhaocuo[i] = rules_list_item(r, "footer/zhaocuo_paths", i);
+    if (!s->own || !s->recs || !s->open_domains || !s->forged || !s->hosts || !s->zhaocuo ||
         !sec_add_hosts(s->own, site->url, site->hosts)) {
         sec_site_free(s);
         err_set(e, ERR_NOMEM, "out of memory");
@@ -292,6 +317,8 @@ void sec_site_free(sec_site *s) {
     strmap_free(s->recs, sec_rec_free);
     strmap_free(s->open_domains, NULL);
     json_decref(s->forged);
+    strmap_free(s->hosts, NULL);
+    free(s->zhaocuo);
     free(s);
 }
 
@@ -392,22 +419,43 @@ static bool sec_keep(sec_site *s, const page *p, const page_link *l, const char 
 
 /* The 找错 entry of the earlier platform is linked by path, even by IP
  * address (footer/zhaocuo_paths). */
-static bool sec_allowed_path(const sec_site *s, const char *url) {
-    url_parts up;
-    if (!url_split(url, &up))
-        return false;
-    size_t n = rules_list_len(s->r, "footer/zhaocuo_paths");
-    for (size_t i = 0; i < n; i++) {
-        const char *pre = rules_list_item(s->r, "footer/zhaocuo_paths", i);
+static bool sec_allowed_path(const sec_site *s, const url_parts *up) {
+    for (size_t i = 0; i < s->nzhaocuo; i++) {
+        const char *pre = s->zhaocuo[i];
         size_t k = strlen(pre);
-        if (k && up.path_len >= k && strncmp(up.path, pre, k) == 0)
+        if (k && up->path_len >= k && strncmp(up->path, pre, k) == 0)
             return true;
     }
     return false;
 }
 
-static bool sec_own(const sec_site *s, const char *url, const char *host) {
-    return url_in_scope(s->scope, url) || sec_covers(s->own, host);
+/* What the lists say of a host (SEC_H_*), remembered per site. */
+static unsigned sec_host_class(sec_site *s, const char *host) {
+    const sec_lists *ls = s->lists;
+    if (s->hosts_gen != ls->generation) { /* a site was registered since: start again */
+        strmap *fresh = strmap_new();
+        if (fresh) {
+            strmap_free(s->hosts, NULL);
+            s->hosts = fresh;
+            s->hosts_gen = ls->generation;
+        }
+    }
+    bool cache = s->hosts_gen == ls->generation;
+    uintptr_t known = cache ? (uintptr_t)strmap_get(s->hosts, host) : 0;
+    if (known)
+        return (unsigned)known;
+    unsigned c = SEC_H_KNOWN;
+    if (sec_host_harmful(ls, host))
+        c |= SEC_H_HARMFUL;
+    if (sec_covers(s->own, host))
+        c |= SEC_H_OWN;
+    if (sec_host_government(ls, host))
+        c |= SEC_H_GOV;
+    if (sec_host_allowed(ls, host))
+        c |= SEC_H_ALLOWED;
+    if (cache && strmap_len(s->hosts) < SEC_MAX_CACHED_HOSTS)
+        strmap_put(s->hosts, host, (void *)(uintptr_t)c, NULL); /* out of memory: not kept */
+    return c;
 }
 
 static bool sec_link(sec_site *s, const page *p, const page_link *l, bool home) {
@@ -420,13 +468,14 @@ static bool sec_link(sec_site *s, const page *p, const page_link *l, bool home) 
     if (!anchor && !script)
         return true;
     char host[SEC_HOST_MAX];
-    if (!sec_url_host(l->url, host, sizeof host))
+    url_parts up;
+    if (!sec_url_host_parts(l->url, host, sizeof host, &up))
         return true;
-    const sec_lists *ls = s->lists;
-    bool harmful = sec_host_harmful(ls, host);
-    bool own = !harmful && sec_own(s, l->url, host);
-    bool gov = !own && !harmful && sec_host_government(ls, host);
-    bool allowed = !harmful && (sec_host_allowed(ls, host) || sec_allowed_path(s, l->url));
+    unsigned hc = sec_host_class(s, host);
+    bool harmful = hc & SEC_H_HARMFUL;
+    bool own = !harmful && (url_in_scope(s->scope, l->url) || (hc & SEC_H_OWN));
+    bool gov = !own && !harmful && (hc & SEC_H_GOV);
+    bool allowed = !harmful && ((hc & SEC_H_ALLOWED) || sec_allowed_path(s, &up));
     if (script && !own && !strmap_put(s->open_domains, sec_reg_domain(host), (void *)1, NULL))
         return false;
     if (script) {

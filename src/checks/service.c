@@ -40,15 +40,34 @@ typedef struct sv_state {
     sv_attach *att;
     size_t natt, capatt;
     strmap *seen;      /* guide and attachment URLs */
+    /* The rule set's lists that every page and link reads, looked up once. */
+    size_t nkeys;
+    const char *keys[SV_MAX_ELEMENTS];          /* elements/<key> */
+    const char *const *syn[SV_MAX_ELEMENTS];    /* their synonyms */
+    size_t nsyn[SV_MAX_ELEMENTS];
+    const char **exts;                          /* attachment_extensions */
+    size_t nexts;
 } sv_state;
 
 static void *sv_begin(check_ctx *c, const site_rec *site) {
-    (void)c;
     sv_state *st = calloc(1, sizeof *st);
     if (!st) return NULL;
     st->skip = !site->services;
     st->seen = strmap_new();
-    if (!st->seen) st->skip = true;
+    const rules *r = check_rules(c);
+    st->nkeys = rules_keys_len(r, SV "elements");
+    if (st->nkeys > SV_MAX_ELEMENTS) st->nkeys = SV_MAX_ELEMENTS;
+    char path[160];
+    for (size_t k = 0; k < st->nkeys; k++) {
+        st->keys[k] = rules_key(r, SV "elements", k);
+        snprintf(path, sizeof path, SV "elements/%s/synonyms", st->keys[k]);
+        st->syn[k] = rules_strings(r, path, &st->nsyn[k]);
+    }
+    st->nexts = rules_list_len(r, SV "attachment_extensions");
+    st->exts = calloc(st->nexts ? st->nexts : 1, sizeof *st->exts);
+    for (size_t i = 0; st->exts && i < st->nexts; i++)
+        st->exts[i] = rules_list_item(r, SV "attachment_extensions", i);
+    if (!st->seen || !st->exts) st->skip = true;
     return st;
 }
 
@@ -67,6 +86,7 @@ static void sv_free(void *p) {
     free(st->att);
     free(st->section);
     strmap_free(st->seen, NULL);
+    free(st->exts);
     free(st);
 }
 
@@ -83,19 +103,22 @@ static bool sv_is_label(void *ud, const char *text) {
 
 /* Element k of the page: 0 absent, 1 labelled but empty, 2 present. */
 /* starts[t]: text block t after its enumerator, so that the many blocks
- * that start with no label's first character cost one comparison each. */
-static int sv_element(check_ctx *c, const page *pg, const char *const *starts, const char *key) {
-    const rules *r = check_rules(c);
-    char path[160];
-    snprintf(path, sizeof path, SV "elements/%s/synonyms", key);
+ * that start with no label's first character cost one comparison each
+ * (inline: a call to strncmp per block and synonym cost more than the rest
+ * of the check). */
+static int sv_element(check_ctx *c, const page *pg, const char *const *starts,
+                      const char *const *syn, size_t ns) {
     int best = 0;
-    size_t ns;
-    const char *const *syn = rules_strings(r, path, &ns);
     for (size_t i = 0; i < ns && best < 2; i++) {
         size_t head = strnlen(syn[i], 3);
         for (size_t t = 0; t < pg->ntexts && best < 2; t++) {
             const char *v = NULL;
-            if (starts && strncmp(starts[t], syn[i], head) != 0) continue;
+            if (starts) {
+                const char *s = starts[t];
+                size_t j = 0;
+                while (j < head && s[j] == syn[i][j]) j++; /* stops at s's NUL: syn has none */
+                if (j < head) continue;
+            }
             if (check_label(pg, t, syn[i], sv_is_label, c, &v))
                 best = *v ? 2 : 1;
         }
@@ -110,11 +133,11 @@ static bool sv_list_has(const rules *r, const char *path, const char *s) {
 }
 
 /* The extension of a URL's path names a document. */
-static bool sv_document_url(const rules *r, const char *url) {
+static bool sv_document_url(const sv_state *st, const char *url) {
     url_parts u;
     if (!url_split(url, &u)) return false;
-    for (size_t i = 0; i < rules_list_len(r, SV "attachment_extensions"); i++) {
-        const char *ext = rules_list_item(r, SV "attachment_extensions", i);
+    for (size_t i = 0; i < st->nexts; i++) {
+        const char *ext = st->exts[i];
         size_t n = strlen(ext);
         if (n && u.path_len > n && !strncasecmp(u.path + u.path_len - n, ext, n)) return true;
     }
@@ -127,7 +150,7 @@ static void sv_attachments(check_ctx *c, sv_state *st, const page *pg) {
     for (size_t i = 0; i < pg->nlinks && st->natt < max; i++) {
         const page_link *l = &pg->links[i];
         if (strcmp(l->tag, "a") != 0 || l->kind != URL_HTTP || !l->url) continue;
-        bool doc = sv_document_url(r, l->url);
+        bool doc = sv_document_url(st, l->url);
         if (!doc && !check_pattern_in(c, SV "attachment_patterns", l->text)) continue;
         if (strmap_get(st->seen, l->url)) continue;
         if (st->natt == st->capatt) {
@@ -155,14 +178,13 @@ static void sv_page(check_ctx *c, void *state, const crawl_page *p) {
     const page *pg = p->model;
     if (!st || st->skip || !pg || strmap_get(st->seen, pg->url)) return;
     const rules *r = check_rules(c);
-    size_t nkeys = rules_keys_len(r, SV "elements");
-    if (nkeys > SV_MAX_ELEMENTS) nkeys = SV_MAX_ELEMENTS;
+    size_t nkeys = st->nkeys;
     int found[SV_MAX_ELEMENTS];
     int labels = 0;
     const char **starts = malloc((pg->ntexts ? pg->ntexts : 1) * sizeof *starts);
     for (size_t t = 0; starts && t < pg->ntexts; t++) starts[t] = check_skip_enumerator(pg->texts[t].text);
     for (size_t k = 0; k < nkeys; k++) {
-        found[k] = sv_element(c, pg, starts, rules_key(r, SV "elements", k));
+        found[k] = sv_element(c, pg, starts, st->syn[k], st->nsyn[k]);
         if (found[k]) labels++;
     }
     free(starts);
@@ -190,7 +212,7 @@ static void sv_page(check_ctx *c, void *state, const crawl_page *p) {
     char path[160];
     for (size_t k = 0; k < nkeys; k++) {
         if (found[k] == 2) continue;
-        const char *key = rules_key(r, SV "elements", k);
+        const char *key = st->keys[k];
         snprintf(path, sizeof path, SV "elements/%s/name", key);
         json_array_append_new(g->missing, json_string(rules_string(r, path)));
         if (sv_list_has(r, SV "core_elements", key)) g->core_missing = true;

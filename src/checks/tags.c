@@ -362,9 +362,13 @@ bool tags_page(tags_site *s, const page *p, tags_page_type type) {
         const char *group = rules_key(r, "page_tags/groups", g);
         char path[160];
         snprintf(path, sizeof path, "page_tags/groups/%s/tags", group);
-        size_t nt = rules_list_len(r, path);
+        /* The list at once (a look-up per tag costs as much as the tag). */
+        size_t nt;
+        const char *const *tv = rules_strings(r, path, &nt);
+        if (!tv)
+            nt = rules_list_len(r, path);
         for (size_t t = 0; t < nt; t++) {
-            const char *tag = rules_list_item(r, path, t);
+            const char *tag = tv ? tv[t] : rules_list_item(r, path, t);
             m = tags_find(p, tag, &exact);
             if (!m) {
                 tags_problem(&pr->problems, group, tag, "missing", NULL, NULL);
@@ -514,7 +518,12 @@ static tags_emitted *tags_emitted_new(const tags_site *s, const sbuf *problems, 
 static tags_emitted *tags_emitted_for(tags_site *s, const tags_pagerec *pr, tags_page_type type,
                                       bool *owned) {
     sbuf key = SBUF_INIT;
-    sbuf_printf(&key, "%d\x1d%s", (int)type, sbuf_str(&pr->problems));
+    /* The problems run to kilobytes: appended, not formatted (printf's %s
+     * costs far more per byte). */
+    char head[24];
+    snprintf(head, sizeof head, "%d\x1d", (int)type);
+    sbuf_puts(&key, head);
+    sbuf_puts(&key, sbuf_str(&pr->problems));
     tags_emitted *t = key.oom ? NULL : strmap_get(s->emitted, sbuf_str(&key));
     *owned = false;
     if (!t) {
@@ -546,7 +555,11 @@ static void tags_emit_page(tags_site *s, const tags_pagerec *pr, tags_page_type 
                 pr->url, t->what);
     summary = sbuf_detach(&sb);
     sbuf ev = SBUF_INIT;
-    sbuf_printf(&ev, "{\"page_type\":\"%s\",\"problems\":%s}", tags_type_name(type), t->problems);
+    sbuf_puts(&ev, "{\"page_type\":\"");
+    sbuf_puts(&ev, tags_type_name(type));
+    sbuf_puts(&ev, "\",\"problems\":");
+    sbuf_puts(&ev, t->problems);
+    sbuf_puts(&ev, "}");
     check_finding f = {
         .kind = "tags.missing",
         .subject = pr->url,

@@ -31,11 +31,24 @@ bool sbuf_append_slow(sbuf *b, const void *data, size_t len) {
 bool sbuf_puts(sbuf *b, const char *s) { return sbuf_append(b, s, strlen(s)); }
 
 bool sbuf_printf(sbuf *b, const char *fmt, ...) {
+    if (b->oom) return false;
+    /* Formatted once when it fits in the room left (the usual case), twice
+     * only when the buffer must grow first. */
+    size_t room = b->cap - b->len; /* 0 before the first append */
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap);
     va_end(ap);
-    if (n < 0 || !sbuf_reserve(b, (size_t)n)) return false;
+    if (n < 0) {
+        if (room) b->data[b->len] = '\0';
+        return false;
+    }
+    if ((size_t)n < room) {
+        b->len += (size_t)n;
+        return true;
+    }
+    if (room) b->data[b->len] = '\0'; /* the cut attempt leaves no trace */
+    if (!sbuf_reserve(b, (size_t)n)) return false;
     va_start(ap, fmt);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);

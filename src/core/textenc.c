@@ -72,10 +72,18 @@ bool utf8_valid(const char *data, size_t len, size_t *bad_offset) {
         /* The common sequences inline: CJK (three bytes, E1..EC, EE, EF:
          * no overlong or surrogate check needed) and two-byte ones. */
         unsigned char c = s[i];
-        if (len - i >= 3 && ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) &&
-            (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
-            i += 3;
-            continue;
+        if (c >= 0xE1) { /* a run of them, Chinese text being mostly that */
+            size_t j = i;
+            while (len - j >= 3) {
+                unsigned t = (unsigned)s[j] - 0xE1u; /* E1..EC: 0..11, EE: 13, EF: 14 */
+                if (t > 14 || t == 12 || ((s[j + 1] | (unsigned)s[j + 2] << 8) & 0xC0C0u) != 0x8080u)
+                    break;
+                j += 3;
+            }
+            if (j > i) {
+                i = j;
+                continue;
+            }
         }
         if (len - i >= 2 && c >= 0xC2 && c <= 0xDF && (s[i + 1] & 0xC0) == 0x80) {
             i += 2;

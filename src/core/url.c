@@ -41,7 +41,7 @@
 
 /* Longest reference or normal form accepted (most servers refuse request
  * lines beyond 8 KiB anyway). */
-#define URL_MAX_LEN 8192
+#define URL_MAX_LEN (URL_RESOLVE_BUF - 1) /* 8192 */
 /* Longest non-ASCII host label, in code points, before punycode. */
 #define LABEL_MAX_CP 256
 
@@ -294,8 +294,21 @@ static bool put_ipv6(wbuf *w, const char *h, size_t n) {
 static bool put_host(wbuf *w, const char *h, size_t n) {
     if (n == 0) return false;
     if (h[0] == '[') return put_ipv6(w, h, n);
-    uint32_t cps[LABEL_MAX_CP];
     size_t start = w->n; /* of the host */
+    /* Nearly every host is already in normal form (lower-case letters,
+     * digits, '-', '_', dots between non-empty labels, maybe one trailing
+     * dot): copied at once, as the loop below would write it. */
+    bool plain = h[0] != '.';
+    for (size_t i = 0; plain && i < n; i++) {
+        unsigned char c = (unsigned char)h[i];
+        plain = (c >= 'a' && c <= 'z') || is_digit(c) || c == '-' || c == '_' ||
+                (c == '.' && h[i - 1] != '.');
+    }
+    if (plain) {
+        w_put(w, h, h[n - 1] == '.' ? n - 1 : n);
+        return !w->bad && w->n > start;
+    }
+    uint32_t cps[LABEL_MAX_CP];
     size_t i = 0;
     for (;;) {
         /* One label, up to a dot or the end. */
@@ -387,11 +400,7 @@ static bool put_authority(wbuf *w, const char *a, size_t n, bool https) {
 
 /* ---- references --------------------------------------------------------- */
 
-typedef struct ref_parts {
-    bool has_auth, has_query;
-    const char *auth, *path, *query;
-    size_t auth_len, path_len, query_len;
-} ref_parts;
+typedef url_ref_parts ref_parts;
 
 /* Length of the scheme before ':', or 0 when s does not start with one. */
 static size_t scheme_len(const char *s, size_t n) {
@@ -463,25 +472,34 @@ static bool clean_ref(const char *ref, char *buf, const char **out, size_t *out_
     return true;
 }
 
-static url_kind resolve(const char *base, const char *r, size_t rn, char **out) {
+/* The scheme (*bs, 0 when not http(s)) and parts of a base URL. */
+static void split_base(const char *base, int *bs, ref_parts *bp) {
+    memset(bp, 0, sizeof *bp);
+    *bs = 0;
+    if (base) {
+        size_t bn = strlen(base), bsl = scheme_len(base, bn);
+        *bs = bsl && bn <= URL_MAX_LEN ? scheme_kind(base, bsl) : 0;
+        if (*bs) split_ref(base + bsl + 1, bn - bsl - 1, true, bp);
+    }
+}
+
+/* Resolves the cleaned reference r against a split base into buf
+ * (URL_MAX_LEN + 1 bytes, NUL-terminated), its length in *len. */
+static url_kind resolve_into(int bs, const ref_parts *bpp, const char *r, size_t rn, char *buf,
+                             size_t *len) {
+    *len = 0;
     size_t sl = scheme_len(r, rn);
     int rs = sl ? scheme_kind(r, sl) : 0;
     if (sl && !rs) {
-        char *o = malloc(rn + 1);
-        if (!o) return URL_INVALID;
-        memcpy(o, r, rn);
-        o[rn] = '\0';
-        *out = o;
+        if (rn > URL_MAX_LEN) return URL_INVALID; /* clean_ref saw to it */
+        memcpy(buf, r, rn);
+        buf[rn] = '\0';
+        *len = rn;
         return URL_OTHER;
     }
 
-    ref_parts bp = {0}, rp;
-    int bs = 0;
-    if (base) {
-        size_t bn = strlen(base), bsl = scheme_len(base, bn);
-        bs = bsl && bn <= URL_MAX_LEN ? scheme_kind(base, bsl) : 0;
-        if (bs) split_ref(base + bsl + 1, bn - bsl - 1, true, &bp);
-    }
+    const ref_parts bp = *bpp;
+    ref_parts rp;
     int scheme;
     if (rs) {
         split_ref(r + sl + 1, rn - sl - 1, rs != bs, &rp);
@@ -521,7 +539,6 @@ static url_kind resolve(const char *base, const char *r, size_t rn, char **out) 
         }
     }
 
-    char buf[URL_MAX_LEN + 1];
     wbuf w = {buf, 0, URL_MAX_LEN, false};
     if (scheme == 2) w_put(&w, "https://", 8);
     else w_put(&w, "http://", 7);
@@ -539,12 +556,39 @@ static url_kind resolve(const char *base, const char *r, size_t rn, char **out) 
         put_encoded(&w, query, query_len, false);
     }
     if (w.bad) return URL_INVALID;
-    char *o = malloc(w.n + 1);
-    if (!o) return URL_INVALID;
-    memcpy(o, buf, w.n);
-    o[w.n] = '\0';
-    *out = o;
+    buf[w.n] = '\0';
+    *len = w.n;
     return URL_HTTP;
+}
+
+static url_kind resolve(const char *base, const char *r, size_t rn, char **out) {
+    ref_parts bp;
+    int bs;
+    split_base(base, &bs, &bp);
+    char buf[URL_MAX_LEN + 1];
+    size_t n;
+    url_kind k = resolve_into(bs, &bp, r, rn, buf, &n);
+    if (k == URL_INVALID) return k;
+    char *o = malloc(n + 1);
+    if (!o) return URL_INVALID;
+    memcpy(o, buf, n + 1);
+    *out = o;
+    return k;
+}
+
+void url_base_init(url_base *b, const char *base) { split_base(base, &b->scheme, &b->parts); }
+
+url_kind url_resolve_at(const url_base *b, const char *ref, char *out, size_t *len) {
+    out[0] = '\0';
+    *len = 0;
+    if (!ref) return URL_INVALID;
+    char clean[URL_MAX_LEN + 1];
+    const char *r;
+    size_t rn;
+    if (!clean_ref(ref, clean, &r, &rn)) return URL_INVALID;
+    url_kind k = resolve_into(b->scheme, &b->parts, r, rn, out, len);
+    if (k == URL_INVALID) out[0] = '\0', *len = 0; /* what it wrote before failing */
+    return k;
 }
 
 url_kind url_resolve(const char *base, const char *ref, char **out) {
@@ -576,7 +620,9 @@ char *url_normalize(const char *absolute) {
 bool url_split(const char *u, url_parts *p) {
     memset(p, 0, sizeof *p);
     if (!u) return false;
-    const char *sep = strstr(u, "://");
+    /* The normal forms start so; strstr would find the same "://". */
+    const char *sep = !strncmp(u, "http://", 7) ? u + 4 : !strncmp(u, "https://", 8) ? u + 5
+                                                                                     : strstr(u, "://");
     if (!sep) return false;
     size_t sl = (size_t)(sep - u);
     int kind = scheme_kind(u, sl);

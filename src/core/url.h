@@ -56,6 +56,25 @@ typedef enum {
  * URL_INVALID *out is NULL. Allocates only the result. */
 url_kind url_resolve(const char *base, const char *ref, char **out);
 
+/* The same for many references against one base (a page's links): the
+ * base is read once, by url_base_init (it must outlive b), and
+ * url_resolve_at writes the result into out, of URL_RESOLVE_BUF bytes,
+ * NUL-terminated, its length in *len: the normal form (URL_HTTP), the
+ * reference as written, trimmed (URL_OTHER), "" (URL_INVALID). Results
+ * equal url_resolve's. Allocates nothing. */
+#define URL_RESOLVE_BUF 8193
+typedef struct url_ref_parts { /* internal to url.c */
+    bool has_auth, has_query;
+    const char *auth, *path, *query;
+    size_t auth_len, path_len, query_len;
+} url_ref_parts;
+typedef struct url_base {
+    int scheme;          /* 1 http, 2 https, 0 none (only absolute references resolve) */
+    url_ref_parts parts; /* the base's, without its scheme */
+} url_base;
+void url_base_init(url_base *b, const char *base);
+url_kind url_resolve_at(const url_base *b, const char *ref, char *out, size_t *len);
+
 /* Normalises an absolute URL; NULL when it is not a valid http(s) URL. */
 char *url_normalize(const char *absolute);
 

@@ -460,13 +460,14 @@ static void crawl_handle_link(crawl_ctx *c, site_state *s, const page *pg, const
         return;
     }
     site_link_add_ref(l, pg->url, pl, depth == 0);
-    if (l->internal && !robots_allowed(s->robots, crawl_path_query(url))) {
+    url_parts parts; /* split once for robots.txt (crawl_path_query) and the document test */
+    bool split = url_split(url, &parts);
+    if (l->internal && !robots_allowed(s->robots, split ? parts.path : "/")) {
         l->skipped = true;
         free(stripped);
         return;
     }
-    url_parts parts;
-    bool document = url_split(url, &parts) && crawl_is_document_path(parts.path, parts.path_len);
+    bool document = split && crawl_is_document_path(parts.path, parts.path_len);
     if (l->internal && crawl_tag_navigates(pl->tag) && !document)
         crawl_consider_page(c, s, l, url, depth + 1);
     else
@@ -583,7 +584,7 @@ static void parse_job_run(const crawl_config *cfg, parse_job *j) {
     err e = {0};
     if (!page_decode(j->body, j->body_len, j->charset, &text, &e)) return;
     j->decoded = true;
-    j->pg = page_parse_decoded(&text, j->final, &e);
+    j->pg = page_parse_taking(&text, j->final, &e);
     textenc_result_free(&text);
     if (!j->pg) snprintf(j->errmsg, sizeof j->errmsg, "%s", e.msg);
     else if (j->req && j->req->res) j->soft404 = crawl_is_soft404(cfg, j->pg);

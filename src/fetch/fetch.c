@@ -147,7 +147,48 @@ static void lower(char *s) {
  * loop detection — scheme and authority lower-cased, default port and
  * fragment dropped. *hostname (optional): the host, lower-cased. Both are the
  * caller's to free. */
+/* url_facts without curl's URL parser for the plain URLs the crawler
+ * normally submits — "http(s)://" + a lower-case host of letters, digits,
+ * '-' and non-empty labels whose last starts with a letter (so not an IPv4
+ * number curl would rewrite), no port, then a path and query of printable
+ * ASCII without '#', '\\' or dot segments — whose canonical form is the URL
+ * itself, as curl's would be. -1: not such a URL (ask curl). */
+static int url_facts_plain(const char *url, char **canon, char **hostname) {
+    size_t skip = !strncmp(url, "http://", 7) ? 7 : !strncmp(url, "https://", 8) ? 8 : 0;
+    if (!skip) return -1;
+    const char *h = url + skip, *p = h, *label = h;
+    for (; *p && *p != '/'; p++) {
+        char ch = *p;
+        if (ch == '.') {
+            if (p == label || p - label > 63) return -1;
+            label = p + 1;
+        } else if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) {
+            return -1;
+        }
+    }
+    if (*p != '/' || p == label || p - label > 63 || p - h > 253 || !(*label >= 'a' && *label <= 'z'))
+        return -1;
+    const char *q = p;
+    for (; *q; q++) {
+        unsigned char ch = (unsigned char)*q;
+        if (ch <= 0x20 || ch >= 0x7F || ch == '#' || ch == '\\') return -1;
+        if (ch == '.' && q[-1] == '/') return -1; /* "/." or "/..": leave it to curl */
+    }
+    if (q[-1] == '?') return -1;
+    if (canon && !(*canon = strdup(url))) return 0;
+    if (hostname && !(*hostname = strndup(h, (size_t)(p - h)))) {
+        if (canon) {
+            free(*canon);
+            *canon = NULL;
+        }
+        return 0;
+    }
+    return 1;
+}
+
 static bool url_facts(const char *url, char **canon, char **hostname) {
+    int plain = url_facts_plain(url, canon, hostname);
+    if (plain >= 0) return plain == 1;
     CURLU *u = curl_url();
     if (!u) return false;
     char *scheme = NULL, *hn = NULL, *full = NULL;

@@ -80,6 +80,7 @@ typedef struct arena_block {
 
 struct page_arena {
     arena_block *head;
+    char *html; /* the text, when the page took it over (page_parse_taking) */
 };
 
 static void *arena_alloc(struct page_arena *a, size_t n) {
@@ -112,6 +113,7 @@ static const char *arena_strdup(struct page_arena *a, const char *s) {
 
 static void arena_free(struct page_arena *a) {
     if (!a) return;
+    free(a->html);
     for (arena_block *b = a->head, *next; b; b = next) {
         next = b->next;
         free(b);
@@ -148,14 +150,40 @@ static size_t ws_len(const char *s, const char *end) {
     return 0;
 }
 
+/* The first of the eight bytes at p (in memory order) that may start white
+ * space (ws_len): <= ' ', 0xC2 or 0xE3; 8 when none is. The usual word
+ * tests ("has a byte less than n", "has a zero byte") flag wrongly only
+ * above a byte they flag rightly, so the lowest flag is exact. */
+static size_t ws_candidate8(const char *p) {
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    uint64_t w;
+    memcpy(&w, p, 8);
+    uint64_t c2 = w ^ (ones * 0xC2), e3 = w ^ (ones * 0xE3);
+    uint64_t m = ((w - ones * 0x21) & ~w & highs) | ((c2 - ones) & ~c2 & highs) |
+                 ((e3 - ones) & ~e3 & highs);
+    if (!m) return 8;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (size_t)__builtin_ctzll(m) / 8;
+#else
+    return 0; /* the byte loop finds it */
+#endif
+}
+
 /* Appends text with runs of white space collapsed to one ASCII space; none
  * is written before the first other character (*started). */
 static void append_collapsed(sbuf *b, const char *s, size_t n, bool *started) {
     const char *end = s + n;
     for (const char *p = s; p < end;) {
-        /* a run of other characters, appended at once */
+        /* a run of other characters, appended at once; skipped eight bytes
+         * a step up to a byte that may start white space (all text of a
+         * page passes here) */
         const char *run = p;
         while (p < end) {
+            if (end - p >= 8) {
+                size_t k = ws_candidate8(p);
+                p += k;
+                if (k == 8) continue;
+            }
             unsigned char c = (unsigned char)*p;
             if ((c > ' ' && c != 0xC2 && c != 0xE3) || !ws_len(p, end)) p++;
             else break;
@@ -406,6 +434,8 @@ static bool is_tag_delim(char c) {
 static bool at_tag(const char *p, const char *end, const char *name, bool close) {
     size_t n = strlen(name), k = close ? 2 : 1;
     if ((size_t)(end - p) < k + n || p[0] != '<' || (close && p[1] != '/')) return false;
+    /* Called at every '<' of a page: most fail on the first letter. */
+    if (n && (p[k] | 0x20) != (name[0] | 0x20)) return false; /* sound for any byte */
     if (strncasecmp(p + k, name, n) != 0) return false;
     return p + k + n == end || is_tag_delim(p[k + n]);
 }
@@ -549,7 +579,6 @@ typedef struct tag_cache {
 typedef struct parse_state {
     page *p;
     htmlParserCtxtPtr ctxt;
-    open_elem stack[PAGE_MAX_DEPTH];
     int depth, skipped_depth; /* elements beyond PAGE_MAX_DEPTH are not pushed */
     skip_state skip;
     size_t caplinks, capmetas, captexts, capforms, capitems;
@@ -570,6 +599,7 @@ typedef struct parse_state {
     const char *link_alt;     /* alt of the first img inside it */
     int cur_form;             /* index of the innermost open form, -1 */
     size_t nlinks_before_base;/* links resolved before <base> was seen */
+    url_base base;            /* p->base, read once for all its links */
     bool base_seen;
     item_candidate items[8];  /* open list items (nested lists) */
     int nitems_open;
@@ -578,6 +608,9 @@ typedef struct parse_state {
     tag_cache cache[256];
     bool oom;
     bool title_done;
+    /* Last, and not zeroed: ps_start sets each element it pushes (a page's
+     * parse would otherwise begin by clearing 100 KiB). */
+    open_elem stack[PAGE_MAX_DEPTH];
 } parse_state;
 
 /* The parser's position as an offset into page->html. */
@@ -829,11 +862,11 @@ static size_t ps_text_start(parse_state *ps, size_t from, size_t to, size_t len)
 /* ---- links -------------------------------------------------------------------- */
 
 static const char *ps_resolve(parse_state *ps, const char *raw, url_kind *kind) {
-    char *out = NULL;
-    *kind = url_resolve(ps->p->base, raw, &out);
-    if (!out) return NULL;
-    const char *copy = arena_strdup(ps->p->arena, out);
-    free(out);
+    char out[URL_RESOLVE_BUF];
+    size_t n;
+    *kind = url_resolve_at(&ps->base, raw, out, &n);
+    if (*kind == URL_INVALID) return NULL;
+    const char *copy = arena_strndup(ps->p->arena, out, n);
     if (!copy) ps->oom = true;
     return copy;
 }
@@ -1135,6 +1168,7 @@ static void ps_element(parse_state *ps, open_elem *e, const xmlChar **atts, size
         const char *b = href && *href && !ps->base_seen ? ps_resolve(ps, href, &k) : NULL;
         if (b && k == URL_HTTP) {
             ps->p->base = b;
+            url_base_init(&ps->base, b);
             ps->base_seen = true;
             ps->nlinks_before_base = ps->p->nlinks;
         }
@@ -1576,20 +1610,30 @@ static void page_reresolve(parse_state *ps, size_t upto) {
     }
 }
 
-static page *page_parse_text(const char *html, size_t html_len, const char *url,
+static page *page_parse_text(const char *html, size_t html_len, char *owned, const char *url,
                              const char *charset, bool valid_utf8, err *e);
 
 page *page_parse(const char *html, size_t html_len, const char *url, const char *charset, err *e) {
-    return page_parse_text(html, html_len, url, charset, false, e);
+    return page_parse_text(html, html_len, NULL, url, charset, false, e);
 }
 
 page *page_parse_decoded(const textenc_result *text, const char *url, err *e) {
-    return page_parse_text(text->text, text->len, url, text->charset, true, e);
+    return page_parse_text(text->text, text->len, NULL, url, text->charset, true, e);
 }
 
-static page *page_parse_text(const char *html, size_t html_len, const char *url,
+page *page_parse_taking(textenc_result *text, const char *url, err *e) {
+    char *owned = text->text;
+    text->text = NULL;
+    return page_parse_text(owned, text->len, owned, url, text->charset, true, e);
+}
+
+/* `owned`: html itself, a malloc'd buffer of html_len + 1 bytes that the
+ * page takes over (freed with it, or here on failure); NULL: html is
+ * copied. */
+static page *page_parse_text(const char *html, size_t html_len, char *owned, const char *url,
                              const char *charset, bool valid_utf8, err *e) {
     if (html_len > PAGE_MAX_BYTES) {
+        free(owned);
         err_set(e, ERR_INPUT, L("%s: page of %zu bytes is over the %zu-byte limit",
                                 "%s：页面 %zu 字节，超过上限 %zu 字节"),
                 url ? url : "", html_len, PAGE_MAX_BYTES);
@@ -1600,17 +1644,19 @@ static page *page_parse_text(const char *html, size_t html_len, const char *url,
     if (!p || !a) {
         free(p);
         free(a);
+        free(owned);
         err_set(e, ERR_NOMEM, "out of memory");
         return NULL;
     }
     p->arena = a;
-    char *copy = arena_alloc(a, html_len + 1);
+    a->html = owned;
+    char *copy = owned ? owned : arena_alloc(a, html_len + 1);
     if (!copy) {
         page_free(p);
         err_set(e, ERR_NOMEM, "out of memory");
         return NULL;
     }
-    if (html_len) memcpy(copy, html, html_len);
+    if (html_len && !owned) memcpy(copy, html, html_len);
     copy[html_len] = '\0';
     page_sanitize(copy, html_len, valid_utf8);
     page_limit_attributes(copy, html_len);
@@ -1621,7 +1667,8 @@ static page *page_parse_text(const char *html, size_t html_len, const char *url,
     p->charset = arena_strdup(a, charset ? charset : "UTF-8");
     p->title = "";
 
-    parse_state *ps = calloc(1, sizeof *ps);
+    parse_state *ps = malloc(sizeof *ps);
+    if (ps) memset(ps, 0, offsetof(parse_state, stack));
     if (!ps || !p->url || !p->charset) {
         free(ps);
         page_free(p);
@@ -1629,6 +1676,7 @@ static page *page_parse_text(const char *html, size_t html_len, const char *url,
         return NULL;
     }
     ps->p = p;
+    url_base_init(&ps->base, p->base);
     ps->cur_link = -1;
     ps->dt_link = -1;
     ps->cur_form = -1;

@@ -140,6 +140,10 @@ page *page_parse(const char *html, size_t html_len, const char *url, const char 
 /* The same for page_decode()'s result, whose text is valid UTF-8 by
  * construction: the validation pass is skipped. */
 page *page_parse_decoded(const textenc_result *text, const char *url, err *e);
+/* The same, with no copy of the text: the page takes text->text over (it
+ * is NULL afterwards, whether the parse succeeds or not; free the result
+ * as usual). */
+page *page_parse_taking(textenc_result *text, const char *url, err *e);
 void page_free(page *p);
 
 /* 1-based line and column (in characters) of a byte offset in page->html. */

@@ -1541,8 +1541,24 @@ static void test_parse_decoded_same(void **state) {
         assert_int_equal(a->texts[i].offset, b->texts[i].offset);
     }
     assert_string_equal(b->links[0].url, "http://www.example.gov.cn/a");
+    /* page_parse_taking (the crawler's, with no copy) too; the text is the
+     * page's now */
+    page *c = page_parse_taking(&t, "http://www.example.gov.cn/", &e);
+    assert_non_null(c);
+    assert_null(t.text);
+    assert_string_equal(c->title, a->title);
+    assert_int_equal(c->html_len, a->html_len);
+    assert_memory_equal(c->html, a->html, a->html_len);
+    assert_int_equal(c->nlinks, a->nlinks);
+    assert_string_equal(c->links[0].url, a->links[0].url);
+    assert_int_equal(c->ntexts, a->ntexts);
+    for (size_t i = 0; i < a->ntexts; i++) {
+        assert_string_equal(a->texts[i].text, c->texts[i].text);
+        assert_int_equal(a->texts[i].offset, c->texts[i].offset);
+    }
     page_free(a);
     page_free(b);
+    page_free(c);
     textenc_result_free(&t);
 }
 

@@ -49,6 +49,17 @@ static size_t run_cases(const rcase *c, size_t n) {
             }
             free(again);
         }
+        /* a base prepared once (a page's links) gives the same answer */
+        url_base ub;
+        url_base_init(&ub, c[i].base);
+        char buf[URL_RESOLVE_BUF];
+        size_t len = 99;
+        url_kind k2 = url_resolve_at(&ub, c[i].ref, buf, &len);
+        if (k2 != k || (k != URL_INVALID ? strcmp(buf, out) != 0 || len != strlen(out)
+                                         : buf[0] != '\0' || len != 0)) {
+            print_error("case %zu: url_resolve_at gives %s <%s>\n", i, kind_name(k2), buf);
+            bad++;
+        }
         if (k != URL_INVALID) free(out);
     }
     return bad;
