@@ -630,20 +630,6 @@ static void inspect_on_site_done_locked(inspect_run *run, const crawl_site_resul
                                           &c->e))
                 c->failed = true;
         }
-    /* The round now knows the site was checked, and how far. */
-    if (!c->failed) {
-        char when[40];
-        date_format_iso(inspect_now_ms(), c->zone, when, sizeof when);
-        round_target_rec t = {.round_id = c->round->id,
-                              .target = (char *)c->site->code,
-                              .target_kind = "site",
-                              .state = r->complete ? "complete" : "incomplete",
-                              .reason = (char *)(r->complete || !r->incomplete_reason
-                                                     ? ""
-                                                     : r->incomplete_reason),
-                              .checked_at = when};
-        if (!store_target_checked(c->s, &t, &c->e)) c->failed = true;
-    }
     inspect_end_tx(run, slot);
     if (c->failed) {
         inspect_fail_run(run, slot);
@@ -708,11 +694,23 @@ static void inspect_slot_fetched(inspect_run *run, inspect_slot *slot) {
                                           &c->e))
                 c->failed = true;
     }
-    if (!c->failed && !slot->interrupted) {
-        char when[40];
-        date_format_iso(inspect_now_ms(), c->zone, when, sizeof when);
-        if (!store_crawl_done_set(c->s, c->round->id, c->site->code, when, &c->e)) c->failed = true;
+    /* The round now knows the site was checked, and how far — in the
+     * transaction of its last findings, so that a failure before it leaves
+     * the site unchecked rather than "complete" without them. */
+    char when[40];
+    date_format_iso(inspect_now_ms(), c->zone, when, sizeof when);
+    if (!c->failed) {
+        round_target_rec t = {.round_id = c->round->id,
+                              .target = (char *)c->site->code,
+                              .target_kind = "site",
+                              .state = slot->complete ? "complete" : "incomplete",
+                              .reason = slot->complete || !slot->reason ? "" : slot->reason,
+                              .checked_at = when};
+        if (!store_target_checked(c->s, &t, &c->e)) c->failed = true;
     }
+    if (!c->failed && !slot->interrupted &&
+        !store_crawl_done_set(c->s, c->round->id, c->site->code, when, &c->e))
+        c->failed = true;
     inspect_end_tx(run, slot);
     if (c->failed) {
         inspect_fail_run(run, slot);

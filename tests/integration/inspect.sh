@@ -282,6 +282,24 @@ run resume_run fail.db rf
 expect_rc 0 "re-run after the store error"
 expect_eq "$(resume_findings fail.db rf)" "$REF" "after a store error: the findings of an uninterrupted run"
 
+# The same in a site's fetch step (the modules that fetch after the crawl,
+# e.g. interaction, record there): the site's crawl findings were committed
+# at its end, yet it is not recorded as checked, complete or otherwise.
+cp "$DB" failf.db
+sqlite3 failf.db "CREATE TRIGGER refuse BEFORE INSERT ON findings WHEN NEW.target = '6199000103'
+                  AND (NEW.kind LIKE 'interaction.%' OR NEW.kind LIKE 'search.%' OR NEW.kind LIKE 'service.%')
+                  BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
+run resume_run failf.db rg
+expect_rc 1 "a store error in the fetch step fails the run"
+expect_err "refused by the test"
+expect_eq "$(sqlite3 failf.db "SELECT count(*) FROM round_targets t JOIN rounds r ON r.id = t.round_id
+                               WHERE r.name = 'rg' AND t.target = '6199000103'")" "0" \
+  "a site whose fetch step failed is not recorded as checked"
+sqlite3 failf.db "DROP TRIGGER refuse"
+run resume_run failf.db rg
+expect_rc 0 "re-run after the fetch-step store error"
+expect_eq "$(resume_findings failf.db rg)" "$REF" "after a fetch-step store error: the findings of an uninterrupted run"
+
 # Another process shares the database during a crawl (the probe timer): the
 # crawl holds the write lock only while it commits, never for the crawl.
 cp "$DB" lock.db
@@ -307,16 +325,16 @@ expect_no_err "inspected before"
 expect_eq "$(resume_findings "$DB" ri)" "$REF" "the refreshed round"
 
 # What the servers were asked: ra's robots.txt by the reference run, the two
-# interrupted runs, the run that failed on a store error and the last full
-# run (5), never by the resumed runs nor the re-run after the failure (ra
-# was done before it); rc's by every run (9, with the one beside another
-# writer). (The pages holding evidence are fetched once more
+# interrupted runs, the two runs that failed on a store error and the last
+# full run (6), never by the resumed runs nor the re-runs after the failures
+# (ra was done before them); rc's by every run (11, with the one beside
+# another writer). (The pages holding evidence are fetched once more
 # at the end of a run to keep their copies: after the kill, those of ra
 # were not kept yet, and the resumed run fetched them, and them only.)
 for d in ra rb rc; do eval "kill \$PID_$d; wait \$PID_$d 2>/dev/null || true"; done
 for d in ra rb; do
-  expect_eq "$(grep -c '^GET /robots.txt$' "$TMP/$d.log")" "5" "$d: robots.txt not read again on resuming"
+  expect_eq "$(grep -c '^GET /robots.txt$' "$TMP/$d.log")" "6" "$d: robots.txt not read again on resuming"
 done
-expect_eq "$(grep -c '^GET /robots.txt$' "$TMP/rc.log")" "9" "rc: crawled by every run"
+expect_eq "$(grep -c '^GET /robots.txt$' "$TMP/rc.log")" "11" "rc: crawled by every run"
 
 finish
