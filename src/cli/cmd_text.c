@@ -1,4 +1,4 @@
-/* text: the pre-publication check of a draft (plain text or HTML). */
+/* text: the pre-publication check of a draft (plain text, HTML or .docx). */
 #include "cli/cli.h"
 
 #include "core/date.h"
@@ -8,6 +8,7 @@
 #include "core/table.h"
 #include "core/textenc.h"
 #include "page/page.h"
+#include "text/docx.h"
 #include "text/text.h"
 
 #include <getopt.h>
@@ -112,7 +113,8 @@ int cmd_text(const cli_globals *g, int argc, char **argv) {
         cli_print_help(
             argv[0],
             "  FILE|-             a draft: plain text (one sentence a line is fine) or HTML, in\n"
-            "                     UTF-8, GBK or GB18030 (detected); - reads standard input\n"
+            "                     UTF-8, GBK or GB18030 (detected), or a Word document\n"
+            "                     (.docx, from Word or WPS); - reads standard input\n"
             "  --format table|json  output (default table); json: {\"findings\": [...]}\n"
             "  --date YYYY-MM-DD  publication date (default: the HTML's PubDate, else today);\n"
             "                     names of bodies abolished in a reform count only after it\n"
@@ -120,18 +122,21 @@ int cmd_text(const cli_globals *g, int argc, char **argv) {
             "  --no-stat          lexicons only, without the statistical typo detector\n"
             "  --dict PATH        word-frequency dictionary of the detector (jieba format)\n"
             "  Lines and columns (in characters, from 1) refer to the input as given; for\n"
-            "  HTML, to the matched text in the source. Lexicons: <data>/lexicons/*.tsv.\n"
+            "  HTML, to the matched text in the source; for .docx, a line is a paragraph (or\n"
+            "  a line break within one). Lexicons: <data>/lexicons/*.tsv.\n"
             "  At most 10,000 findings are printed (the count is on stderr).\n"
             "  Exit status 3 when something is found, 0 when nothing is.\n",
             "  FILE|-             待发布的稿件：纯文本（可每行一句）或 HTML，UTF-8、GBK 或 GB18030\n"
-            "                     （自动识别）；- 表示从标准输入读取\n"
+            "                     （自动识别），或 Word 文档（.docx，Word、WPS 均可）；\n"
+            "                     - 表示从标准输入读取\n"
             "  --format table|json  输出格式（默认 table）；json 为 {\"findings\": [...]}\n"
             "  --date YYYY-MM-DD  发布日期（默认取 HTML 的 PubDate，否则为今天）；\n"
             "                     机构改革中撤销的机构名称只在改革之后才算错误\n"
             "  --whitelist FILE   本网站的白名单（每行“词<TAB>上下文”）\n"
             "  --no-stat          只用词库，不用统计方法检查错别字\n"
             "  --dict PATH        统计检测所用的词频词典（jieba 格式）\n"
-            "  行号与列号（按字符计，从 1 开始）指输入原文；HTML 指源码中匹配文字的位置。\n"
+            "  行号与列号（按字符计，从 1 开始）指输入原文；HTML 指源码中匹配文字的位置；\n"
+            "  .docx 每段（或段内换行）为一行。\n"
             "  词库：<数据目录>/lexicons/*.tsv。最多列出 10000 处（总数见标准错误输出）。\n"
             "  发现问题时退出码为 3，未发现为 0。\n");
         return EXIT_OK;
@@ -190,9 +195,31 @@ int cmd_text(const cli_globals *g, int argc, char **argv) {
     }
     if (stat && !text_engine_stat_available(t))
         fprintf(stderr, "govinspect: %s\n", text_engine_stat_note(t));
-    bool html = looks_html(raw, rawlen);
+    text_doc_kind kind = text_doc_sniff(raw, rawlen);
+    if (kind == TEXT_DOC_OLE2) {
+        err_set(&e, ERR_INPUT,
+                L("%s: a .doc, .wps or other old Office file; save it as .docx (Word, WPS) and "
+                  "check that",
+                  "%s：这是 .doc、.wps 等旧版 Office 文件，请另存为 .docx（Word、WPS 均可）后再检查"),
+                path);
+        status = cli_fail(&e);
+        goto out;
+    }
+    if (kind == TEXT_DOC_ZIP) {
+        /* A .docx: its paragraphs, one a line, are the plain text checked. */
+        char *docx = NULL;
+        size_t docx_len = 0;
+        if (!text_docx_read(raw, rawlen, path, &docx, &docx_len, &e)) {
+            status = cli_fail(&e);
+            goto out;
+        }
+        free(raw);
+        raw = docx;
+        rawlen = docx_len;
+    }
+    bool html = kind == TEXT_DOC_OTHER && looks_html(raw, rawlen);
     bool ok = html ? page_decode(raw, rawlen, NULL, &dec, &e)
-                   : textenc_decode(raw, rawlen, NULL, NULL, &dec, &e);
+                   : textenc_decode(raw, rawlen, kind == TEXT_DOC_ZIP ? "UTF-8" : NULL, NULL, &dec, &e);
     if (!ok) {
         status = cli_fail(&e);
         goto out;

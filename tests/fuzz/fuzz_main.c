@@ -50,6 +50,7 @@
 #include "registry/probelog.h"
 #include "registry/registry.h"
 #include "store/store.h"
+#include "text/docx.h"
 #include "text/kenlm.h"
 #include "text/text.h"
 
@@ -546,6 +547,26 @@ static void run_kenlm(const unsigned char *d, size_t n) {
     text_kenlm_free(m);
 }
 
+/* A Word draft: refused with a message, or its text UTF-8 within the cap. */
+static void run_docx(const unsigned char *d, size_t n) {
+    char *text = NULL;
+    size_t len = 0;
+    err e;
+    /* A zip's mutants seldom pass its checksums: the XML is fuzzed itself too. */
+    bool zip = text_doc_sniff((const char *)d, n) == TEXT_DOC_ZIP;
+    if (!(zip ? text_docx_read((const char *)d, n, "fuzz.docx", &text, &len, &e)
+              : text_docx_xml((const char *)d, n, "fuzz.docx", &text, &len, &e))) {
+        if (!e.msg[0]) property_fail("a .docx refused without a message");
+        target_errors++;
+        return;
+    }
+    size_t bad;
+    if (!text || strlen(text) != len) property_fail("docx text length is wrong");
+    else if (len > TEXT_DOCX_MAX_TEXT) property_fail("docx text over its cap");
+    else if (!utf8_valid(text, len, &bad)) property_fail("docx text is not UTF-8");
+    free(text);
+}
+
 static void run_robots(const unsigned char *d, size_t n) {
     robots *r = robots_parse((const char *)d, n, "govinspect");
     if (!r) exit(1);
@@ -721,6 +742,9 @@ static const target targets[] = {
       "src:tests/data/site"},
      {"我们要认真贯彻落石，按装插件，关于玩善中国特色社会主义法律体戏。\n国土资源部2020年通知！",
       "\xe4\xb8\xad\xe6\x96\x87\xff\xe6\x96\x87\xe4\xb8\xad\xe5\x9b", "澳门博彩 真人娱乐 六合彩"}},
+    {"docx", run_docx,
+     {"src:tests/data/docx"},
+     {"PK\x05\x06"}},
     {"kenlm", run_kenlm,
      {"src:tests/data/kenlm"},
      {"mmap lm http://kheafield.com/code format version 5\n"}},

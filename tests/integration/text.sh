@@ -1,6 +1,7 @@
 # govinspect text: plain text, HTML (line and column of the match in the
 # source), a GBK page, standard input, json, the reform date, the whitelist,
-# exit statuses, the language model's context (and its absence), and no
+# exit statuses, Word drafts (.docx) and hostile ones, the language
+# model's context (and its absence), and no
 # false alarm on the six real government pages.
 . "$(dirname "$0")/lib/assert.bash"
 set -e
@@ -32,6 +33,64 @@ expect_out '"indicator": "content.wording"'
 expect_out '"context": "第一行没有问题。 我们要按装新的软件，国土资源部发文。"'
 python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d["findings"]) == 2' <<<"$OUT" ||
   fail "json does not parse"
+
+# A Word draft (.docx, as Word and WPS save it): each paragraph a line, a
+# word split across runs found whole, deleted revisions and the VML copy of
+# a text box left out; hostile or wrong files refused with a message.
+python3 - <<'PY'
+import zipfile
+W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main'
+MC = 'http://schemas.openxmlformats.org/markup-compatibility/2006'
+def docx(name, body, extra=''):
+    with zipfile.ZipFile(name, 'w', zipfile.ZIP_DEFLATED) as z:
+        z.writestr('[Content_Types].xml', '<?xml version="1.0"?><Types/>')
+        z.writestr('word/document.xml', '<?xml version="1.0" encoding="UTF-8"?>' + extra +
+                   '<w:document xmlns:w="%s" xmlns:mc="%s"><w:body>%s</w:body></w:document>' % (W, MC, body))
+docx('draft.docx',
+     '<w:p><w:r><w:t>关于做好防汛工作的通知</w:t></w:r></w:p>'
+     '<w:p><w:r><w:t xml:space="preserve">各单位：请先按</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>装插件，</w:t></w:r>'
+     '<w:del><w:r><w:delText>按装</w:delText></w:r></w:del><w:r><w:tab/><w:t>再浏览。</w:t></w:r></w:p><w:p/>'
+     '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>表格里也按装了</w:t></w:r></w:p></w:tc></w:tr></w:tbl>'
+     '<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:t>文本框</w:t></mc:Choice>'
+     '<mc:Fallback><w:t>按装的副本</w:t></mc:Fallback></mc:AlternateContent></w:r></w:p>')
+docx('dtd.docx', '<w:p><w:r><w:t>&a;</w:t></w:r></w:p>',
+     '<!DOCTYPE w:document [<!ENTITY a "按装按装按装">]>')
+docx('broken.docx', '<w:p><w:r><w:t>未闭合</w:r></w:p>')
+with zipfile.ZipFile('other.zip', 'w') as z:
+    z.writestr('readme.txt', 'not a Word document')
+with zipfile.ZipFile('bomb.docx', 'w', zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+    with z.open('word/document.xml', 'w', force_zip64=True) as f:
+        f.write(b'<w:document xmlns:w="%s"><w:body><w:p><w:r><w:t>' % W.encode())
+        for _ in range(70):
+            f.write(b'a' * (1 << 20))
+open('old.doc', 'wb').write(bytes([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) + b'\0' * 504)
+PY
+run "$GI" text --no-stat --format json draft.docx
+expect_rc 3 "docx: found"
+python3 -c '
+import json, sys
+d = json.load(sys.stdin)["findings"]
+got = [(f["line"], f["column"], f["match"]) for f in d]
+assert got == [(2, 7, "按装"), (4, 5, "按装")], got' <<<"$OUT" || fail "docx: the paragraphs' findings, and only those"
+run "$GI" text --no-stat - < draft.docx
+expect_rc 3 "docx on standard input"
+expect_out "2 findings"
+run "$GI" text --no-stat dtd.docx
+expect_rc 1 "docx with a DTD"
+expect_err "declares a document type"
+run "$GI" text --no-stat broken.docx
+expect_rc 1 "docx: broken XML"
+expect_err "not well-formed XML (line 1)"
+run "$GI" text --no-stat other.zip
+expect_rc 1 "a zip that is not a docx"
+expect_err "without word/document.xml"
+run "$GI" text --no-stat bomb.docx
+expect_rc 1 "docx: a zip bomb"
+expect_err "unpacks to more than 64 MiB"
+run "$GI" text --no-stat old.doc
+expect_rc 1 "an old .doc/.wps"
+expect_err "save it as .docx"
+rm -f bomb.docx
 
 # Standard input, nothing found: exit 0.
 printf '县政府召开常务会议。\n' > clean.txt
