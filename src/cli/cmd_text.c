@@ -67,7 +67,13 @@ static bool on_match(const text_match *m, void *ud) {
         char ls[16], cs[16];
         snprintf(ls, sizeof ls, "%d", line);
         snprintf(cs, sizeof cs, "%d", col);
-        const char *cells[] = {ls, cs, m->text, m->suggestion, m->indicator, m->label, ctx ? ctx : ""};
+        /* The label (2018机构改革, 赌博 …) says more than the category; a
+         * typo has none. */
+        const char *kind = m->label && *m->label ? m->label
+                           : m->category == TEXT_TYPO ? L("typo", "错别字")
+                           : m->category == TEXT_WORDING ? L("wording", "严重表述错误")
+                                                         : L("harmful", "违规内容");
+        const char *cells[] = {ls, cs, m->text, m->suggestion, m->indicator, kind, ctx ? ctx : ""};
         table_add_row(o->tab, cells);
     } else {
         json_t *f = json_pack("{s:i,s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "line", line, "column", col,

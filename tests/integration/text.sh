@@ -11,7 +11,7 @@ printf '第一行没有问题。\n我们要按装新的软件，国土资源部�
 run "$GI" text --no-stat --date 2020-01-01 plain.txt
 expect_rc 3 "plain: found"
 expect_out "2     4    按装"
-expect_out "content.typo"
+expect_out "content.typo     typo" # a typo's kind, where it has no label
 expect_out "国土资源部"
 expect_out "2018机构改革"
 expect_out "2 findings"
