@@ -265,40 +265,32 @@ expect_rc 0 "re-run after kill -9"
 expect_err "6199000101: inspected before the run was interrupted"
 expect_eq "$(resume_findings "$DB" rk)" "$REF" "kill -9: the findings of an uninterrupted run"
 
-# A store error in the middle of a run (a trigger refuses one finding of
-# rc): the run fails, rc does not count as checked, and once the cause is
-# gone a re-run gives the findings of an uninterrupted run.
-cp "$DB" fail.db
-sqlite3 fail.db "CREATE TRIGGER refuse BEFORE INSERT ON findings WHEN NEW.subject LIKE '%/gone7.html'
-                 BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
-run resume_run fail.db rf
-expect_rc 1 "a store error fails the run"
-expect_err "refused by the test"
-expect_eq "$(sqlite3 fail.db "SELECT count(*) FROM round_targets t JOIN rounds r ON r.id = t.round_id
-                              WHERE r.name = 'rf' AND t.target = '6199000103'")" "0" \
-  "the failed site is not recorded as checked"
-sqlite3 fail.db "DROP TRIGGER refuse"
-run resume_run fail.db rf
-expect_rc 0 "re-run after the store error"
-expect_eq "$(resume_findings fail.db rf)" "$REF" "after a store error: the findings of an uninterrupted run"
-
+# store_error DB ROUND WHEN WHAT: a trigger refusing the findings WHEN
+# selects makes the run fail; site rc must then not count as checked, and
+# once the trigger is gone a re-run gives the findings of an uninterrupted run.
+store_error() {
+  cp "$DB" "$1"
+  sqlite3 "$1" "CREATE TRIGGER refuse BEFORE INSERT ON findings WHEN $3
+                BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
+  run resume_run "$1" "$2"
+  expect_rc 1 "$4: the run fails"
+  expect_err "refused by the test"
+  expect_eq "$(sqlite3 "$1" "SELECT count(*) FROM round_targets t JOIN rounds r ON r.id = t.round_id
+                             WHERE r.name = '$2' AND t.target = '6199000103'")" "0" \
+    "$4: the failed site is not recorded as checked"
+  sqlite3 "$1" "DROP TRIGGER refuse"
+  run resume_run "$1" "$2"
+  expect_rc 0 "$4: the re-run"
+  expect_eq "$(resume_findings "$1" "$2")" "$REF" "$4: the re-run gives the findings of an uninterrupted run"
+}
+# One finding of rc refused in the middle of the crawl.
+store_error fail.db rf "NEW.subject LIKE '%/gone7.html'" "a store error during the crawl"
 # The same in a site's fetch step (the modules that fetch after the crawl,
 # e.g. interaction, record there): the site's crawl findings were committed
-# at its end, yet it is not recorded as checked, complete or otherwise.
-cp "$DB" failf.db
-sqlite3 failf.db "CREATE TRIGGER refuse BEFORE INSERT ON findings WHEN NEW.target = '6199000103'
-                  AND (NEW.kind LIKE 'interaction.%' OR NEW.kind LIKE 'search.%' OR NEW.kind LIKE 'service.%')
-                  BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
-run resume_run failf.db rg
-expect_rc 1 "a store error in the fetch step fails the run"
-expect_err "refused by the test"
-expect_eq "$(sqlite3 failf.db "SELECT count(*) FROM round_targets t JOIN rounds r ON r.id = t.round_id
-                               WHERE r.name = 'rg' AND t.target = '6199000103'")" "0" \
-  "a site whose fetch step failed is not recorded as checked"
-sqlite3 failf.db "DROP TRIGGER refuse"
-run resume_run failf.db rg
-expect_rc 0 "re-run after the fetch-step store error"
-expect_eq "$(resume_findings failf.db rg)" "$REF" "after a fetch-step store error: the findings of an uninterrupted run"
+# at its end, yet it must not be recorded as checked, complete or otherwise.
+store_error failf.db rg "NEW.target = '6199000103' AND (NEW.kind LIKE 'interaction.%'
+                         OR NEW.kind LIKE 'search.%' OR NEW.kind LIKE 'service.%')" \
+  "a store error in the fetch step"
 
 # Another process shares the database during a crawl (the probe timer): the
 # crawl holds the write lock only while it commits, never for the crawl.
